@@ -1,0 +1,1 @@
+"""vmigrate lab: simulators of the vSphere and OpenStack APIs (test equipment only)."""

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Install every Debian 12 package that vmigrate's build, lab, tests and demo need.
+# Idempotent: quiet and quick when everything is already present.
+set -eu
+
+PACKAGES="
+build-essential
+meson
+ninja-build
+pkg-config
+libcurl4-openssl-dev
+libxml2-dev
+libjson-c-dev
+libnbd-dev
+libnbd-bin
+nbdkit
+python3
+python3-pyvmomi
+python3-openstackclient
+python3-yaml
+openssl
+ca-certificates
+curl
+ansible-core
+"
+
+missing=""
+for p in $PACKAGES; do
+    # dpkg-query prints "install ok installed" only for fully installed packages.
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing="$missing $p"
+    fi
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "deps.sh: missing packages:$missing" >&2
+    echo "deps.sh: run as root (or: sudo apt-get install$missing)" >&2
+    exit 1
+fi
+
+echo "deps.sh: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "deps.sh: done"
