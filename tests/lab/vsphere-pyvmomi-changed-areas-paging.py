@@ -30,7 +30,7 @@ def query_all(vm, snap, key, cid, cap):
 def main():
     require_module("pyVmomi")
     from pyVim.task import WaitForTask
-    from pyVmomi import vim
+    from pyVmomi import vim, vmodl
 
     with Lab(tls=True) as lab:
         cap = 64 * M
@@ -74,7 +74,7 @@ def main():
             try:
                 vm.QueryChangedDiskAreas(snapshot=s2, deviceKey=2000, **kwargs)
                 check(False, "must fault: %s" % kwargs)
-            except vim.fault.InvalidArgument:
+            except vmodl.fault.InvalidArgument:
                 pass
         WaitForTask(s2.RemoveSnapshot_Task(removeChildren=False))
 
@@ -85,7 +85,7 @@ def main():
         try:
             vm.QueryChangedDiskAreas(snapshot=s3, deviceKey=2000, startOffset=0, changeId=c2)
             check(False, "old changeId after reset must fault")
-        except vim.fault.InvalidArgument as e:
+        except vmodl.fault.InvalidArgument as e:
             check(e.invalidProperty == "changeId", "fault names changeId")
         areas, _, _ = query_all(vm, s3, 2000, "*", cap)
         check(areas[0][0] == 1 * M, "full listing after reset")
