@@ -1,0 +1,58 @@
+#ifndef VMIGRATE_CONFIG_H
+#define VMIGRATE_CONFIG_H
+
+#include <stdbool.h>
+
+#include "error.h"
+
+/* The one configuration of a run: command-line flags over environment
+ * variables (the lab.env / openrc names) over defaults. */
+
+enum transport { TRANSPORT_VDDK, TRANSPORT_LOCAL };
+
+struct config {
+  const char *command;          /* sync, cutover, migrate, status, inspect */
+  const char *vm;               /* inventory path or unique name */
+
+  /* vSphere */
+  const char *vsphere_url;      /* --vsphere-url, VMIGRATE_VSPHERE_URL */
+  const char *vsphere_user;     /* --vsphere-user, VMIGRATE_VSPHERE_USER */
+  const char *vsphere_password_file; /* --vsphere-password-file, VMIGRATE_VSPHERE_PASSWORD_FILE */
+  const char *ca_file;          /* --ca-file, VMIGRATE_CA_FILE */
+  bool insecure;                /* --insecure: no TLS verification */
+
+  /* OpenStack */
+  const char *os_cloud;         /* --os-cloud NAME (clouds.yaml), OS_CLOUD */
+  const char *conversion_host;  /* --conversion-host UUID, VMIGRATE_CONVERSION_HOST */
+  const char *metadata_url;     /* VMIGRATE_METADATA_URL (metadata service base) */
+  const char *device_dir;       /* --device-dir, VMIGRATE_DEVICE_DIR, /dev/disk/by-id */
+  const char *volume_type;      /* --volume-type */
+  const char *volume_az;        /* --volume-az */
+
+  /* Source transport */
+  enum transport transport;     /* --transport vddk|local */
+  const char *vddk_libdir;      /* --vddk-libdir */
+  const char *vddk_thumbprint;  /* --vddk-thumbprint, VMIGRATE_VSPHERE_THUMBPRINT */
+  const char *local_datastore;  /* --local-datastore, VMIGRATE_LOCAL_DATASTORE */
+
+  /* Phases */
+  bool cbt_sync;                /* copy deltas using CBT */
+  bool cutover;                 /* final window + conversion */
+  bool skip_conversion;         /* --skip-conversion */
+  bool enable_cbt;              /* --enable-cbt: turn CBT on when it is off */
+  const char *v2v_command;      /* --v2v-command, VMIGRATE_V2V_COMMAND */
+
+  /* Output */
+  bool json;                    /* --json (status, inspect) */
+  const char *log_file;         /* --log FILE */
+  int verbose;                  /* -v count */
+};
+
+/* Parse ARGV into CFG (strings point into argv/environ).  Returns 0, or
+ * 1 when --help/--version was handled (exit 0), or -1 with err set. */
+int config_parse (struct config *cfg, int argc, char **argv, struct vmerr *err);
+
+/* Read the first line of a secret file (malloc'd, newline stripped). */
+char *config_read_secret (const char *path, const char *what, struct vmerr *err);
+
+#endif

@@ -1,0 +1,92 @@
+/* RetrievePropertiesEx for one object. */
+#include "vsphere/props.h"
+#include "vsphere/xml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+vs_get_props (struct vs_conn *c, const char *type, const char *moref,
+              const char *const *paths, struct vs_props *out, struct vmerr *err)
+{
+  char *args = NULL, *pathxml = NULL;
+  size_t plen = 0;
+  FILE *f;
+  xmlNode *ret;
+  int rc;
+
+  memset (out, 0, sizeof *out);
+  f = open_memstream (&pathxml, &plen);
+  if (f == NULL)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  for (size_t i = 0; paths[i]; i++)
+    fprintf (f, "<pathSet>%s</pathSet>", paths[i]);
+  fclose (f);
+  if (asprintf (&args,
+                "<specSet><propSet><type>%s</type><all>false</all>%s</propSet>"
+                "<objectSet><obj type=\"%s\">%s</obj><skip>false</skip></objectSet></specSet>"
+                "<options/>", type, pathxml, type, moref) < 0)
+    args = NULL;
+  free (pathxml);
+  if (args == NULL)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  rc = vs_call (c, "RetrievePropertiesEx", "PropertyCollector", c->property_collector, args,
+                &out->doc, &ret, NULL, err);
+  free (args);
+  if (rc == -1)
+    return -1;
+  /* returnval = RetrieveResult { objects: ObjectContent { obj, propSet* } } */
+  xmlNode *obj = xml_child (ret, "objects");
+  size_t cap = 0;
+  for (xmlNode *ps = xml_child (obj, "propSet"); ps; ps = xml_next_same (ps))
+    cap++;
+  out->names = calloc (cap + 1, sizeof *out->names);
+  out->vals = calloc (cap + 1, sizeof *out->vals);
+  if (out->names == NULL || out->vals == NULL) {
+    vs_props_free (out);
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  }
+  for (xmlNode *ps = xml_child (obj, "propSet"); ps; ps = xml_next_same (ps)) {
+    out->names[out->n] = xml_child_text (ps, "name");
+    out->vals[out->n] = xml_child (ps, "val");
+    if (out->names[out->n])
+      out->n++;
+  }
+  return 0;
+}
+
+xmlNode *
+vs_prop (const struct vs_props *p, const char *name)
+{
+  for (size_t i = 0; i < p->n; i++)
+    if (strcmp (p->names[i], name) == 0)
+      return p->vals[i];
+  return NULL;
+}
+
+char *
+vs_prop_text (const struct vs_props *p, const char *name)
+{
+  xmlNode *v = vs_prop (p, name);
+  xmlChar *t;
+  char *r;
+
+  if (v == NULL)
+    return NULL;
+  t = xmlNodeGetContent (v);
+  r = strdup (t ? (const char *) t : "");
+  xmlFree (t);
+  return r;
+}
+
+void
+vs_props_free (struct vs_props *p)
+{
+  for (size_t i = 0; i < p->n; i++)
+    free (p->names[i]);
+  free (p->names);
+  free (p->vals);
+  xmlFreeDoc (p->doc);
+  memset (p, 0, sizeof *p);
+}

@@ -1,0 +1,30 @@
+#ifndef VMIGRATE_VSPHERE_PROPS_H
+#define VMIGRATE_VSPHERE_PROPS_H
+
+#include <libxml/tree.h>
+
+#include "vsphere/soap.h"
+
+/* PropertyCollector access: the values of some properties of one object. */
+
+struct vs_props {
+  xmlDoc *doc;         /* owns every node below */
+  size_t n;            /* number of properties returned */
+  char **names;        /* property paths, as asked */
+  xmlNode **vals;      /* their <val> elements */
+};
+
+/* Fetch PATHS (NULL-terminated) of object (TYPE, MOREF).  Unset properties
+ * are simply absent from the result. */
+int vs_get_props (struct vs_conn *c, const char *type, const char *moref,
+                  const char *const *paths, struct vs_props *out, struct vmerr *err);
+
+/* The <val> of property NAME, or NULL. */
+xmlNode *vs_prop (const struct vs_props *p, const char *name);
+
+/* Text of property NAME (malloc'd) or NULL. */
+char *vs_prop_text (const struct vs_props *p, const char *name);
+
+void vs_props_free (struct vs_props *p);
+
+#endif

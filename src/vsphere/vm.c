@@ -1,0 +1,311 @@
+/* Finding a VM and reading its configuration, disks and snapshots. */
+#include "vsphere/vm.h"
+#include "vsphere/props.h"
+#include "vsphere/xml.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static int
+find_by_path (struct vs_conn *c, const char *path, char **moref, struct vmerr *err)
+{
+  char *esc, *args = NULL;
+  xmlDoc *doc;
+  xmlNode *ret;
+  int rc;
+
+  while (*path == '/')
+    path++;
+  esc = xml_escape (path);
+  if (esc == NULL || asprintf (&args, "<inventoryPath>%s</inventoryPath>", esc) < 0)
+    args = NULL;
+  free (esc);
+  if (args == NULL)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  rc = vs_call (c, "FindByInventoryPath", "SearchIndex", c->search_index, args, &doc, &ret,
+                NULL, err);
+  free (args);
+  if (rc == -1)
+    return -1;
+  *moref = NULL;
+  if (ret) {
+    xmlChar *type = xmlGetProp (ret, (const xmlChar *) "type");
+    if (type && strcmp ((const char *) type, "VirtualMachine") == 0) {
+      xmlChar *v = xmlNodeGetContent (ret);
+      *moref = strdup ((const char *) v);
+      xmlFree (v);
+    }
+    xmlFree (type);
+  }
+  xmlFreeDoc (doc);
+  if (*moref == NULL)
+    return vmerr_set (err, VMERR_VSPHERE, "no virtual machine at inventory path '/%s' (the "
+                      "form is /DATACENTER/vm/[FOLDER/]NAME; or give a unique VM name)", path);
+  return 0;
+}
+
+/* All VMs named NAME, through a container view over the inventory. */
+static int
+find_by_name (struct vs_conn *c, const char *name, char **moref, struct vmerr *err)
+{
+  char *args = NULL, *view = NULL;
+  xmlDoc *doc = NULL;
+  xmlNode *ret;
+  int matches = 0, rc = -1;
+
+  *moref = NULL;
+  if (asprintf (&args, "<container type=\"Folder\">%s</container><type>VirtualMachine</type>"
+                "<recursive>true</recursive>", c->root_folder) < 0)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  rc = vs_call (c, "CreateContainerView", "ViewManager", c->view_manager, args, &doc, &ret,
+                NULL, err);
+  free (args);
+  if (rc == -1)
+    return -1;
+  xmlChar *v = xmlNodeGetContent (ret);
+  view = strdup ((const char *) v);
+  xmlFree (v);
+  xmlFreeDoc (doc);
+  doc = NULL;
+
+  if (asprintf (&args,
+                "<specSet><propSet><type>VirtualMachine</type><pathSet>name</pathSet></propSet>"
+                "<objectSet><obj type=\"ContainerView\">%s</obj><skip>true</skip>"
+                "<selectSet xsi:type=\"TraversalSpec\"><name>v</name><type>ContainerView</type>"
+                "<path>view</path><skip>false</skip></selectSet></objectSet></specSet>"
+                "<options><maxObjects>500</maxObjects></options>", view) < 0) {
+    rc = vmerr_set (err, VMERR_FAILED, "out of memory");
+    goto out;
+  }
+  const char *method = "RetrievePropertiesEx";
+  const char *pc_args = args;
+  char *token_args = NULL;
+  for (;;) {
+    rc = vs_call (c, method, "PropertyCollector", c->property_collector, pc_args, &doc, &ret,
+                  NULL, err);
+    if (rc == -1)
+      break;
+    for (xmlNode *o = xml_child (ret, "objects"); o; o = xml_next_same (o)) {
+      xmlNode *ps = xml_child (o, "propSet");
+      char *n = ps ? xml_child_text (ps, "val") : NULL;
+      if (n && strcmp (n, name) == 0) {
+        matches++;
+        free (*moref);
+        *moref = xml_child_text (o, "obj");
+      }
+      free (n);
+    }
+    char *token = xml_child_text (ret, "token");
+    xmlFreeDoc (doc);
+    doc = NULL;
+    free (token_args);
+    token_args = NULL;
+    if (token == NULL)
+      break;
+    if (asprintf (&token_args, "<token>%s</token>", token) < 0)
+      token_args = NULL;
+    free (token);
+    if (token_args == NULL) {
+      rc = vmerr_set (err, VMERR_FAILED, "out of memory");
+      break;
+    }
+    method = "ContinueRetrievePropertiesEx";
+    pc_args = token_args;
+  }
+  free (token_args);
+  if (rc == 0 && matches == 0)
+    rc = vmerr_set (err, VMERR_VSPHERE, "no virtual machine named '%s' (check the name, or "
+                    "give its inventory path /DATACENTER/vm/[FOLDER/]NAME)", name);
+  else if (rc == 0 && matches > 1)
+    rc = vmerr_set (err, VMERR_VSPHERE, "%d virtual machines are named '%s': give the "
+                    "inventory path (/DATACENTER/vm/[FOLDER/]NAME) instead", matches, name);
+out:
+  free (args);
+  if (view) {
+    xmlDoc *d2;
+    xmlNode *r2;
+    struct vmerr ignore;
+    if (vs_call (c, "DestroyView", "ContainerView", view, NULL, &d2, &r2, NULL, &ignore) == 0)
+      xmlFreeDoc (d2);
+  }
+  free (view);
+  if (rc == -1) {
+    free (*moref);
+    *moref = NULL;
+  }
+  return rc;
+}
+
+int
+vs_find_vm (struct vs_conn *c, const char *what, char **moref, struct vmerr *err)
+{
+  if (strchr (what, '/'))
+    return find_by_path (c, what, moref, err);
+  return find_by_name (c, what, moref, err);
+}
+
+static void
+parse_disk (xmlNode *dev, struct vs_disk *d)
+{
+  xmlNode *backing = xml_child (dev, "backing");
+  xmlNode *info = xml_child (dev, "deviceInfo");
+  int64_t v = 0;
+
+  if (xml_child_int64 (dev, "key", &v))
+    d->key = (int) v;
+  if (xml_child_int64 (dev, "capacityInBytes", &v) && v > 0)
+    d->capacity = v;
+  else if (xml_child_int64 (dev, "capacityInKB", &v))
+    d->capacity = v * 1024; /* older hosts send only capacityInKB */
+  d->file = xml_child_text (backing, "fileName");
+  d->change_id = xml_child_text (backing, "changeId");
+  d->disk_mode = xml_child_text (backing, "diskMode");
+  d->backing_type = backing ? xml_xsi_type (backing) : NULL;
+  d->label = xml_child_text (info, "label");
+  if (d->change_id && *d->change_id == '\0') {
+    free (d->change_id);
+    d->change_id = NULL;
+  }
+}
+
+/* VirtualDisk entries of an ArrayOfVirtualDevice <val>. */
+static int
+parse_disks (xmlNode *val, struct vs_disk **disks, size_t *n, struct vmerr *err)
+{
+  size_t cap = 0;
+
+  *disks = NULL;
+  *n = 0;
+  for (xmlNode *d = val ? val->children : NULL; d; d = d->next)
+    cap += d->type == XML_ELEMENT_NODE;
+  *disks = calloc (cap + 1, sizeof **disks);
+  if (*disks == NULL)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  for (xmlNode *d = val ? val->children : NULL; d; d = d->next) {
+    if (d->type != XML_ELEMENT_NODE)
+      continue;
+    char *t = xml_xsi_type (d);
+    if (t && strcmp (t, "VirtualDisk") == 0)
+      parse_disk (d, &(*disks)[(*n)++]);
+    free (t);
+  }
+  return 0;
+}
+
+/* Flatten a snapshot tree (rootSnapshotList / childSnapshotList). */
+static int
+collect_snapshots (xmlNode *first, struct vs_vm *vm)
+{
+  for (xmlNode *t = first; t; t = xml_next_same (t)) {
+    struct vs_snapshot_ref *p = realloc (vm->snapshots, (vm->nsnapshots + 1) * sizeof *p);
+    if (p == NULL)
+      return -1;
+    vm->snapshots = p;
+    p[vm->nsnapshots].moref = xml_child_text (t, "snapshot");
+    p[vm->nsnapshots].name = xml_child_text (t, "name");
+    vm->nsnapshots++;
+    if (collect_snapshots (xml_child (t, "childSnapshotList"), vm) == -1)
+      return -1;
+  }
+  return 0;
+}
+
+int
+vs_vm_read (struct vs_conn *c, const char *moref, struct vs_vm *vm, struct vmerr *err)
+{
+  static const char *const paths[] = {
+    "name", "config.uuid", "config.instanceUuid", "config.guestId", "config.guestFullName",
+    "config.firmware", "config.changeTrackingEnabled", "config.hardware.device",
+    "runtime.powerState", "guest.toolsRunningStatus", "snapshot", NULL,
+  };
+  struct vs_props p;
+  char *cbt;
+
+  memset (vm, 0, sizeof *vm);
+  if (vs_get_props (c, "VirtualMachine", moref, paths, &p, err) == -1)
+    return -1;
+  vm->moref = strdup (moref);
+  vm->name = vs_prop_text (&p, "name");
+  vm->uuid = vs_prop_text (&p, "config.uuid");
+  vm->instance_uuid = vs_prop_text (&p, "config.instanceUuid");
+  vm->guest_id = vs_prop_text (&p, "config.guestId");
+  vm->guest_full_name = vs_prop_text (&p, "config.guestFullName");
+  vm->firmware = vs_prop_text (&p, "config.firmware");
+  vm->power_state = vs_prop_text (&p, "runtime.powerState");
+  vm->tools_status = vs_prop_text (&p, "guest.toolsRunningStatus");
+  cbt = vs_prop_text (&p, "config.changeTrackingEnabled");
+  vm->cbt_enabled = cbt && strcmp (cbt, "true") == 0;
+  free (cbt);
+  if (parse_disks (vs_prop (&p, "config.hardware.device"), &vm->disks, &vm->ndisks, err) == -1 ||
+      collect_snapshots (xml_child (vs_prop (&p, "snapshot"), "rootSnapshotList"), vm) == -1) {
+    vs_props_free (&p);
+    vs_vm_free (vm);
+    return err->code ? -1 : vmerr_set (err, VMERR_FAILED, "out of memory");
+  }
+  vs_props_free (&p);
+  if (vm->name == NULL || vm->power_state == NULL) {
+    vs_vm_free (vm);
+    return vmerr_set (err, VMERR_VSPHERE, "VM %s: vSphere returned no name or power state "
+                      "(does the user have read access to it?)", moref);
+  }
+  return 0;
+}
+
+int
+vs_snapshot_disks (struct vs_conn *c, const char *snap_moref, struct vs_disk **disks,
+                   size_t *ndisks, struct vmerr *err)
+{
+  static const char *const paths[] = { "config.hardware.device", NULL };
+  struct vs_props p;
+  int rc;
+
+  if (vs_get_props (c, "VirtualMachineSnapshot", snap_moref, paths, &p, err) == -1)
+    return -1;
+  rc = parse_disks (vs_prop (&p, "config.hardware.device"), disks, ndisks, err);
+  vs_props_free (&p);
+  return rc;
+}
+
+bool
+vs_vm_is_windows (const struct vs_vm *vm)
+{
+  return (vm->guest_id && strncasecmp (vm->guest_id, "win", 3) == 0) ||
+         (vm->guest_full_name && strcasestr (vm->guest_full_name, "windows") != NULL);
+}
+
+void
+vs_disks_free (struct vs_disk *disks, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    free (disks[i].file);
+    free (disks[i].change_id);
+    free (disks[i].disk_mode);
+    free (disks[i].backing_type);
+    free (disks[i].label);
+  }
+  free (disks);
+}
+
+void
+vs_vm_free (struct vs_vm *vm)
+{
+  free (vm->moref);
+  free (vm->name);
+  free (vm->uuid);
+  free (vm->instance_uuid);
+  free (vm->guest_id);
+  free (vm->guest_full_name);
+  free (vm->firmware);
+  free (vm->power_state);
+  free (vm->tools_status);
+  vs_disks_free (vm->disks, vm->ndisks);
+  for (size_t i = 0; i < vm->nsnapshots; i++) {
+    free (vm->snapshots[i].moref);
+    free (vm->snapshots[i].name);
+  }
+  free (vm->snapshots);
+  memset (vm, 0, sizeof *vm);
+}

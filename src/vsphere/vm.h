@@ -1,0 +1,60 @@
+#ifndef VMIGRATE_VSPHERE_VM_H
+#define VMIGRATE_VSPHERE_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vsphere/soap.h"
+
+/* What vmigrate needs to know of a VM and its disks. */
+
+struct vs_disk {
+  int key;               /* device key (2000...) */
+  int64_t capacity;      /* bytes: capacityInBytes, else capacityInKB * 1024 */
+  char *file;            /* backing fileName "[datastore] dir/disk.vmdk" */
+  char *change_id;       /* backing changeId, NULL when CBT is not active */
+  char *disk_mode;       /* persistent, independent_persistent, ... */
+  char *backing_type;    /* e.g. VirtualDiskFlatVer2BackingInfo */
+  char *label;           /* "Hard disk 1" */
+};
+
+struct vs_snapshot_ref {
+  char *moref;           /* snapshot-NN */
+  char *name;            /* as created */
+};
+
+struct vs_vm {
+  char *moref;           /* vm-NN */
+  char *name;
+  char *uuid;            /* config.uuid (BIOS uuid) */
+  char *instance_uuid;   /* config.instanceUuid */
+  char *guest_id;        /* config.guestId */
+  char *guest_full_name; /* config.guestFullName */
+  char *firmware;        /* bios | efi */
+  char *power_state;     /* poweredOn | poweredOff | suspended */
+  char *tools_status;    /* guest.toolsRunningStatus */
+  bool cbt_enabled;      /* config.changeTrackingEnabled */
+  size_t ndisks;
+  struct vs_disk *disks;
+  size_t nsnapshots;     /* every snapshot in the tree, depth first */
+  struct vs_snapshot_ref *snapshots;
+};
+
+/* Resolve an inventory path ("/DC/vm/folder/web01") or a unique VM name
+ * to the VM's moref (malloc'd). */
+int vs_find_vm (struct vs_conn *c, const char *what, char **moref, struct vmerr *err);
+
+/* Read a VM's properties and disks. */
+int vs_vm_read (struct vs_conn *c, const char *moref, struct vs_vm *vm, struct vmerr *err);
+
+/* The disks as a snapshot captured them (with the snapshot's changeIds). */
+int vs_snapshot_disks (struct vs_conn *c, const char *snap_moref, struct vs_disk **disks,
+                       size_t *ndisks, struct vmerr *err);
+
+/* Windows guest (by guestId or guestFullName)? */
+bool vs_vm_is_windows (const struct vs_vm *vm);
+
+void vs_disks_free (struct vs_disk *disks, size_t n);
+void vs_vm_free (struct vs_vm *vm);
+
+#endif
