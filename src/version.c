@@ -1,6 +1,6 @@
 /* Version reporting: vmigrate's own version plus the libraries that matter
  * when an operator files a bug (curl/TLS, libxml2, json-c, libnbd). */
-#include "config.h"
+#include "build-info.h"
 #include "version.h"
 
 #include <curl/curl.h>

@@ -1,5 +1,5 @@
 /* The version text names vmigrate and every library it links. */
-#include "config.h"
+#include "build-info.h"
 #include "version.h"
 
 #include <stdio.h>
