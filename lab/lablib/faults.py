@@ -19,6 +19,9 @@ KNOB_DEFAULTS = {
     "token_ttl": 3600,               # Keystone token lifetime (s)
     "status_delay": 0.3,             # Cinder creating/attaching/... delay (s)
     "attach_delay": 0.5,             # Nova attach -> device link delay (s)
+    "quota_gigabytes": 1000,         # Cinder gigabytes quota (-1: unlimited)
+    "new_volume_garbage": 0,         # 1: new volumes do not read as zeros
+    "garbage_stride": 65536,         # one 4 KiB non-zero block per this many bytes
     "shutdown_delay": 1.0,           # ShutdownGuest -> poweredOff (s); < 0: guest hangs
     "omit_capacity_bytes": 0,        # 1: VirtualDisk without capacityInBytes (old hosts)
     "soap_xsi_prefix": "xsi",        # prefix bound to XMLSchema-instance in replies
