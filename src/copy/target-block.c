@@ -1,0 +1,41 @@
+/* Target ops for a block device (the attached Cinder volume). */
+#include "copy/target.h"
+
+#include <errno.h>
+#include <linux/fs.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+int target_pwrite_all (struct target *t, const void *buf, size_t len, int64_t offset,
+                       struct vmerr *err);
+int target_write_zeroes (struct target *t, int64_t offset, int64_t len, struct vmerr *err);
+
+static int
+block_zero (struct target *t, int64_t offset, int64_t len, struct vmerr *err)
+{
+  uint64_t range[2] = { (uint64_t) offset, (uint64_t) len };
+
+  /* BLKZEROOUT lets the device zero without data transfer where it can. */
+  if (ioctl (t->fd, BLKZEROOUT, range) == 0)
+    return 0;
+  return target_write_zeroes (t, offset, len, err);
+}
+
+static int
+block_flush (struct target *t, struct vmerr *err)
+{
+  /* fsync sends a cache flush to the device; BLKFLSBUF also drops the
+   * page cache so a later reader sees the device, not our buffers. */
+  if (fsync (t->fd) == -1)
+    return vmerr_set (err, VMERR_COPY, "fsync %s: %s", t->path, strerror (errno));
+  ioctl (t->fd, BLKFLSBUF, 0);
+  return 0;
+}
+
+const struct target_ops target_block_ops = {
+  .name = "block",
+  .pwrite = target_pwrite_all,
+  .zero = block_zero,
+  .flush = block_flush,
+};

@@ -1,0 +1,76 @@
+/* Target ops for a regular file: holes for zeroes, fsync for durability. */
+#include "copy/target.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/falloc.h>
+#include <string.h>
+#include <unistd.h>
+
+int target_pwrite_all (struct target *t, const void *buf, size_t len, int64_t offset,
+                       struct vmerr *err);
+
+/* Shared by both ops tables: pwrite until done. */
+int
+target_pwrite_all (struct target *t, const void *buf, size_t len, int64_t offset,
+                   struct vmerr *err)
+{
+  const char *p = buf;
+
+  while (len > 0) {
+    ssize_t n = pwrite (t->fd, p, len, offset);
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return vmerr_set (err, VMERR_COPY, "writing %zu bytes at offset %" PRId64 " of %s: %s",
+                        len, offset, t->path, n == 0 ? "no progress" : strerror (errno));
+    p += n;
+    len -= (size_t) n;
+    offset += n;
+  }
+  return 0;
+}
+
+/* Zeroes by writing them: the portable fallback. */
+int target_write_zeroes (struct target *t, int64_t offset, int64_t len, struct vmerr *err);
+
+int
+target_write_zeroes (struct target *t, int64_t offset, int64_t len, struct vmerr *err)
+{
+  static const char zeroes[1 << 16];
+
+  while (len > 0) {
+    size_t n = len > (int64_t) sizeof zeroes ? sizeof zeroes : (size_t) len;
+    if (target_pwrite_all (t, zeroes, n, offset, err) == -1)
+      return -1;
+    offset += (int64_t) n;
+    len -= (int64_t) n;
+  }
+  return 0;
+}
+
+static int
+file_zero (struct target *t, int64_t offset, int64_t len, struct vmerr *err)
+{
+  if (fallocate (t->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, len) == 0)
+    return 0;
+  if (fallocate (t->fd, FALLOC_FL_ZERO_RANGE, offset, len) == 0)
+    return 0;
+  return target_write_zeroes (t, offset, len, err);
+}
+
+static int
+file_flush (struct target *t, struct vmerr *err)
+{
+  if (fsync (t->fd) == -1)
+    return vmerr_set (err, VMERR_COPY, "fsync %s: %s", t->path, strerror (errno));
+  return 0;
+}
+
+const struct target_ops target_file_ops = {
+  .name = "file",
+  .pwrite = target_pwrite_all,
+  .zero = file_zero,
+  .flush = file_flush,
+};

@@ -1,0 +1,61 @@
+/* Opening a target and choosing its ops by what the path is. */
+#include "copy/target.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct target *
+target_open (const char *path, struct vmerr *err)
+{
+  struct target *t = calloc (1, sizeof *t);
+  struct stat st;
+
+  if (t == NULL) {
+    vmerr_set (err, VMERR_FAILED, "out of memory");
+    return NULL;
+  }
+  t->fd = open (path, O_RDWR | O_CLOEXEC);
+  if (t->fd == -1 || fstat (t->fd, &st) == -1) {
+    vmerr_set (err, VMERR_COPY, "cannot open the target %s: %s", path, strerror (errno));
+    goto fail;
+  }
+  t->path = strdup (path);
+  if (S_ISBLK (st.st_mode)) {
+    uint64_t size;
+    if (ioctl (t->fd, BLKGETSIZE64, &size) == -1) {
+      vmerr_set (err, VMERR_COPY, "cannot read the size of %s: %s", path, strerror (errno));
+      goto fail;
+    }
+    t->size = (int64_t) size;
+    t->ops = &target_block_ops;
+  }
+  else if (S_ISREG (st.st_mode)) {
+    t->size = st.st_size;
+    t->ops = &target_file_ops;
+  }
+  else {
+    vmerr_set (err, VMERR_COPY, "the target %s is neither a block device nor a file", path);
+    goto fail;
+  }
+  return t;
+fail:
+  target_close (t);
+  return NULL;
+}
+
+void
+target_close (struct target *t)
+{
+  if (t == NULL)
+    return;
+  if (t->fd >= 0)
+    close (t->fd);
+  free (t->path);
+  free (t);
+}

@@ -1,0 +1,27 @@
+#ifndef VMIGRATE_VSPHERE_CBT_H
+#define VMIGRATE_VSPHERE_CBT_H
+
+#include <stdint.h>
+
+#include "extent.h"
+#include "vsphere/soap.h"
+
+/* Every area of disk DISK_KEY that changed between CHANGE_ID ("*" = all
+ * allocated areas) and snapshot SNAP_MOREF, paging QueryChangedDiskAreas
+ * to the end of the disk (an empty chunk is not the end).  A fault of the
+ * query (InvalidArgument: unknown/reset changeId; FileFault: tracking file
+ * unreadable) is returned in FAULT so the caller can fall back to a full
+ * copy. */
+int vs_changed_areas (struct vs_conn *c, const char *vm_moref, const char *snap_moref,
+                      int disk_key, int64_t capacity, const char *change_id,
+                      struct extent_list *out, struct vs_fault *fault, struct vmerr *err);
+
+/* Split "<uuid>/<seq>"; false if malformed.  UUID gets at most UUID_SIZE-1
+ * characters. */
+bool vs_change_id_parse (const char *change_id, char *uuid, size_t uuid_size, long *seq);
+
+/* Turn CBT on (ReconfigVM changeTrackingEnabled=true).  On a running VM
+ * it takes effect at the next stun/unstun: the caller's next snapshot. */
+int vs_enable_cbt (struct vs_conn *c, const char *vm_moref, struct vmerr *err);
+
+#endif

@@ -1,0 +1,18 @@
+#ifndef VMIGRATE_VSPHERE_TASK_H
+#define VMIGRATE_VSPHERE_TASK_H
+
+#include "vsphere/soap.h"
+
+/* Wait for a Task to finish (polling info with backoff: tasks may be done
+ * at the first poll or take minutes).  On success *result (if given) gets
+ * info.result's text, e.g. the snapshot moref.  On task error, err holds
+ * the task's localized message and FAULT (if given) its fault type. */
+int vs_task_wait (struct vs_conn *c, const char *task, const char *what, int timeout_s,
+                  char **result, struct vs_fault *fault, struct vmerr *err);
+
+/* Call a *_Task method and wait for it. */
+int vs_call_task (struct vs_conn *c, const char *method, const char *this_type,
+                  const char *this_value, const char *args, const char *what, int timeout_s,
+                  char **result, struct vs_fault *fault, struct vmerr *err);
+
+#endif
