@@ -11,6 +11,7 @@ pkg-config
 libcurl4-openssl-dev
 libxml2-dev
 libjson-c-dev
+libyaml-dev
 libnbd-dev
 libnbd-bin
 nbdkit

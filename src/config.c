@@ -7,13 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum {
   OPT_VSPHERE_URL = 256, OPT_VSPHERE_USER, OPT_VSPHERE_PASSWORD_FILE, OPT_CA_FILE,
   OPT_INSECURE, OPT_OS_CLOUD, OPT_CONVERSION_HOST, OPT_DEVICE_DIR, OPT_VOLUME_TYPE,
   OPT_VOLUME_AZ, OPT_TRANSPORT, OPT_VDDK_LIBDIR, OPT_VDDK_THUMBPRINT, OPT_LOCAL_DATASTORE,
   OPT_CBT_SYNC, OPT_CUTOVER, OPT_SKIP_CONVERSION, OPT_ENABLE_CBT, OPT_V2V_COMMAND, OPT_JSON,
-  OPT_LOG,
+  OPT_LOG, OPT_NO_SHUTDOWN, OPT_SHUTDOWN_TIMEOUT, OPT_ASSUME_ZERO,
 };
 
 static const struct option long_opts[] = {
@@ -41,6 +42,9 @@ static const struct option long_opts[] = {
   { "v2v-command", required_argument, NULL, OPT_V2V_COMMAND },
   { "json", no_argument, NULL, OPT_JSON },
   { "log", required_argument, NULL, OPT_LOG },
+  { "no-shutdown", no_argument, NULL, OPT_NO_SHUTDOWN },
+  { "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN_TIMEOUT },
+  { "assume-zero", optional_argument, NULL, OPT_ASSUME_ZERO },
   { NULL, 0, NULL, 0 },
 };
 
@@ -68,7 +72,10 @@ usage (FILE *f)
     "  --insecure                   do not verify TLS certificates\n"
     "  --os-cloud NAME              clouds.yaml entry (else OS_* variables)\n"
     "  --transport vddk|local       how to read disks (default vddk)\n"
-    "  --skip-conversion            never run virt-v2v-in-place\n"
+    "  --skip-conversion            never run virt-v2v-in-place (and never stop the VM)\n"
+    "  --shutdown-timeout S         cutover: wait S s for the guest, then power off (300)\n"
+    "  --no-shutdown                cutover: leave the VM running (writes after the last\n"
+    "                               snapshot are NOT migrated)\n"
     "  --json                       machine-readable output (status, inspect)\n"
     "  --log FILE  -v               log file; more detail on stderr\n"
     "  -h, --help   -V, --version\n"
@@ -118,6 +125,8 @@ defaults_from_env (struct config *c)
   c->local_datastore = env_or ("VMIGRATE_LOCAL_DATASTORE", NULL);
   c->v2v_command = env_or ("VMIGRATE_V2V_COMMAND", "virt-v2v-in-place");
   c->transport = TRANSPORT_VDDK;
+  c->shutdown_timeout = 300;
+  c->assume_zero = -1;
 }
 
 static int
@@ -191,6 +200,22 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
     case OPT_V2V_COMMAND: c->v2v_command = optarg; break;
     case OPT_JSON: c->json = true; break;
     case OPT_LOG: c->log_file = optarg; break;
+    case OPT_NO_SHUTDOWN: c->no_shutdown = true; break;
+    case OPT_SHUTDOWN_TIMEOUT: {
+      char *end;
+      long v = strtol (optarg, &end, 10);
+      if (*end || v < 0 || v > 86400)
+        return vmerr_set (err, VMERR_USAGE, "--shutdown-timeout %s: expected seconds (0-86400)", optarg);
+      c->shutdown_timeout = (int) v;
+      break;
+    }
+    case OPT_ASSUME_ZERO: {
+      bool b;
+      if (parse_bool ("assume-zero", optarg, &b, err) == -1)
+        return -1;
+      c->assume_zero = b;
+      break;
+    }
     case ':':
       return vmerr_set (err, VMERR_USAGE, "option %s needs a value (see vmigrate --help)",
                         argv[optind - 1]);

@@ -40,6 +40,9 @@ struct config {
   bool cutover;                 /* final window + conversion */
   bool skip_conversion;         /* --skip-conversion */
   bool enable_cbt;              /* --enable-cbt: turn CBT on when it is off */
+  bool no_shutdown;             /* --no-shutdown: cutover copies from the running VM */
+  int shutdown_timeout;         /* --shutdown-timeout S: guest shutdown, then hard off */
+  int assume_zero;              /* --assume-zero[=BOOL]: -1 auto (by volume type), 0, 1 */
   const char *v2v_command;      /* --v2v-command, VMIGRATE_V2V_COMMAND */
 
   /* Output */

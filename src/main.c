@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "config.h"
 #include "log.h"
+#include "migrate.h"
 
 #include <libxml/parser.h>
 #include <stdio.h>
@@ -26,8 +27,10 @@ main (int argc, char **argv)
     xmlInitParser ();
     if (strcmp (cfg.command, "inspect") == 0)
       rc = cmd_inspect (&cfg, &err);
+    else if (strcmp (cfg.command, "status") == 0)
+      rc = cmd_status (&cfg, &err);
     else
-      rc = vmerr_set (&err, VMERR_FAILED, "'%s' is not implemented yet", cfg.command);
+      rc = migrate_run (&cfg, &err);
     xmlCleanupParser ();
   }
   if (rc == -1)

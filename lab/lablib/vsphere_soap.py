@@ -104,6 +104,7 @@ class Handler(LabHandler):
         except (ET.ParseError, IndexError, TypeError):
             return self.send_fault(Fault("InvalidRequest", "Unable to parse the SOAP request"))
         method = local(method_el.tag)
+        self.log_message("soap %s", method)
         rule = faults.match(self.labdir, "vsphere", method)
         if rule and rule["action"] == "delay":
             time.sleep(float(rule["arg"] or 1))

@@ -1,6 +1,7 @@
 /* Pipelined NBD reads (libnbd AIO) written in order to the target. */
 #include "copy/engine.h"
 #include "copy/progress.h"
+#include "interrupt.h"
 #include "log.h"
 
 #include <inttypes.h>
@@ -122,6 +123,11 @@ copy_extents (const char *socket, struct target *t, const struct extent_list *li
     }
     if (used == 0)
       break;
+    if (interrupted ()) {
+      vmerr_set (err, VMERR_INTERRUPTED, "interrupted by signal %d during the copy of %s",
+                 interrupt_signal (), prog.label);
+      goto drain_out;
+    }
     /* Complete the oldest read and write it, keeping target writes ordered. */
     struct slot *s = &slots[head];
     while (!s->done)

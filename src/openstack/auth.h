@@ -2,6 +2,7 @@
 #define VMIGRATE_OPENSTACK_AUTH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 

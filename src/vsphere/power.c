@@ -2,6 +2,7 @@
 #include "vsphere/power.h"
 #include "vsphere/props.h"
 #include "vsphere/task.h"
+#include "interrupt.h"
 #include "log.h"
 
 #include <stdlib.h>
@@ -62,6 +63,9 @@ vs_power_off (struct vs_conn *c, const char *vm_moref, int timeout_s, bool *hard
   log_info ("guest shutdown requested; waiting up to %d s for the guest to stop", timeout_s);
   deadline = time (NULL) + timeout_s;
   while (time (NULL) < deadline) {
+    if (interrupted ())
+      return vmerr_set (err, VMERR_INTERRUPTED, "interrupted while waiting for the guest "
+                        "to shut down (the shutdown request was sent)");
     if (vs_power_state (c, vm_moref, &state, err) == -1)
       return -1;
     bool off = strcmp (state, "poweredOff") == 0;

@@ -1,0 +1,18 @@
+#ifndef VMIGRATE_INTERRUPT_H
+#define VMIGRATE_INTERRUPT_H
+
+#include <stdbool.h>
+
+/* SIGINT/SIGTERM do not kill vmigrate mid-step: they set a flag that long
+ * loops poll, so the run stops at a safe point and still removes its
+ * snapshot and detaches its volumes. */
+
+void interrupt_install (void);
+
+/* True once SIGINT or SIGTERM arrived. */
+bool interrupted (void);
+
+/* The signal that arrived, 0 if none. */
+int interrupt_signal (void);
+
+#endif

@@ -1,0 +1,84 @@
+/* Per-VM run lock. */
+#include "lock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct vm_lock {
+  int fd;       /* holds the flock */
+  char *path;   /* lock file (left in place: unlinking would race) */
+};
+
+const char *
+vm_lock_default_dir (void)
+{
+  const char *d = getenv ("VMIGRATE_LOCK_DIR");
+
+  if (d && *d)
+    return d;
+  if (access ("/run/lock", W_OK) == 0)
+    return "/run/lock/vmigrate";
+  return "/tmp/vmigrate-locks";
+}
+
+struct vm_lock *
+vm_lock_take (const char *dir, const char *vm_id, const char *vm_name, struct vmerr *err)
+{
+  struct vm_lock *l = calloc (1, sizeof *l);
+  char pidbuf[32];
+
+  if (l == NULL) {
+    vmerr_set (err, VMERR_FAILED, "out of memory");
+    return NULL;
+  }
+  l->fd = -1;
+  if (mkdir (dir, 0700) == -1 && errno != EEXIST) {
+    vmerr_set (err, VMERR_CONFIG, "cannot create the lock directory %s: %s (set "
+               "VMIGRATE_LOCK_DIR to a writable directory)", dir, strerror (errno));
+    goto fail;
+  }
+  if (asprintf (&l->path, "%s/%s.lock", dir, vm_id) < 0) {
+    l->path = NULL;
+    vmerr_set (err, VMERR_FAILED, "out of memory");
+    goto fail;
+  }
+  l->fd = open (l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (l->fd == -1) {
+    vmerr_set (err, VMERR_CONFIG, "cannot open the lock file %s: %s", l->path, strerror (errno));
+    goto fail;
+  }
+  if (flock (l->fd, LOCK_EX | LOCK_NB) == -1) {
+    ssize_t n = pread (l->fd, pidbuf, sizeof pidbuf - 1, 0);
+    pidbuf[n > 0 ? n : 0] = '\0';
+    pidbuf[strcspn (pidbuf, "\n")] = '\0';
+    vmerr_set (err, VMERR_LOCKED, "another vmigrate run (pid %s) is working on VM '%s' on "
+               "this host; wait for it to finish (a killed run releases the lock by itself)",
+               pidbuf[0] ? pidbuf : "?", vm_name);
+    goto fail;
+  }
+  snprintf (pidbuf, sizeof pidbuf, "%ld\n", (long) getpid ());
+  if (ftruncate (l->fd, 0) == 0 && pwrite (l->fd, pidbuf, strlen (pidbuf), 0) < 0) {
+    /* The pid is only informative. */
+  }
+  return l;
+fail:
+  vm_lock_release (l);
+  return NULL;
+}
+
+void
+vm_lock_release (struct vm_lock *l)
+{
+  if (l == NULL)
+    return;
+  if (l->fd >= 0)
+    close (l->fd);
+  free (l->path);
+  free (l);
+}

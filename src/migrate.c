@@ -1,0 +1,366 @@
+/* The state machine: per VM, per disk, from the volumes' metadata.
+ *
+ *   volume found        cbtsync cutover  action
+ *   none                any     false    create, full copy, store changeID
+ *   none                false   true     cold one-shot: stop VM, full copy, convert
+ *   none                true    true     full copy while running, stop, delta, convert
+ *   converted=true      any     any      "Volume already converted", success
+ *   exists              false   any      "volume already exists", error
+ *   exists, complete    true    false    delta since changeID
+ *   exists, complete    true    true     catch-up delta, stop VM, final delta, convert
+ *   exists, incomplete  true    any      the full copy again (never trust a partial seed)
+ */
+#include "migrate.h"
+#include "connect.h"
+#include "convert.h"
+#include "copy/progress.h"
+#include "interrupt.h"
+#include "lock.h"
+#include "log.h"
+#include "volume.h"
+#include "vsphere/cbt.h"
+#include "vsphere/power.h"
+#include "vsphere/snapshot.h"
+#include "window.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct run {
+  const struct config *cfg;     /* settings */
+  struct vs_conn *vs;           /* vSphere session */
+  struct vs_vm vm;              /* the VM as read at start */
+  struct vm_lock *lock;         /* one run per VM */
+  struct volume_ctx vx;         /* OpenStack side */
+  char *host;                   /* conversion host server id */
+  struct disk_volume *vols;     /* one per VM disk, same order */
+  bool *found;                  /* vols[i] existed before this run */
+  struct window_disk *wd;       /* per disk window state */
+};
+
+static bool
+meta_true (const struct disk_volume *v, const char *key)
+{
+  const char *s = kv_get (&v->meta, key);
+  return s && (strcmp (s, "true") == 0 || strcmp (s, "True") == 0);
+}
+
+/* Refuse disks that cannot be snapshotted or tracked. */
+static int
+check_disks (const struct vs_vm *vm, struct vmerr *err)
+{
+  if (vm->ndisks == 0)
+    return vmerr_set (err, VMERR_PRECONDITION, "VM '%s' has no virtual disks to migrate", vm->name);
+  for (size_t i = 0; i < vm->ndisks; i++) {
+    const struct vs_disk *d = &vm->disks[i];
+    if (d->disk_mode && strncmp (d->disk_mode, "independent", 11) == 0)
+      return vmerr_set (err, VMERR_PRECONDITION, "disk %d of VM '%s' is %s: independent disks "
+                        "are not in snapshots and have no change tracking; change the disk "
+                        "mode to dependent (persistent) in vSphere", d->key, vm->name, d->disk_mode);
+    if (d->backing_type && strstr (d->backing_type, "RawDiskMapping") &&
+        d->disk_mode && strstr (d->disk_mode, "physical"))
+      return vmerr_set (err, VMERR_PRECONDITION, "disk %d of VM '%s' is a physical-mode RDM, "
+                        "which has no snapshots or change tracking; migrate it separately",
+                        d->key, vm->name);
+    if (d->capacity <= 0 || d->file == NULL)
+      return vmerr_set (err, VMERR_VSPHERE, "disk %d of VM '%s' has no capacity or file name",
+                        d->key, vm->name);
+  }
+  for (size_t i = 0; i < vm->nsnapshots; i++)
+    if (strncmp (vm->snapshots[i].name ? vm->snapshots[i].name : "", VS_SNAPSHOT_PREFIX,
+                 strlen (VS_SNAPSHOT_PREFIX)) != 0)
+      log_warn ("VM '%s' has a snapshot '%s' not made by vmigrate: long snapshot chains slow "
+                "the VM and snapshot removal", vm->name, vm->snapshots[i].name);
+  return 0;
+}
+
+/* CBT is needed by every run that seeds or copies deltas. */
+static int
+ensure_cbt (struct run *r, struct vmerr *err)
+{
+  if (r->vm.cbt_enabled)
+    return 0;
+  if (!r->cfg->enable_cbt)
+    return vmerr_set (err, VMERR_PRECONDITION, "Changed Block Tracking is off on VM '%s': "
+                      "run again with --enable-cbt to turn it on (or set "
+                      "ctkEnabled=TRUE in vSphere)", r->vm.name);
+  log_info ("enabling Changed Block Tracking on VM '%s'", r->vm.name);
+  if (vs_enable_cbt (r->vs, r->vm.moref, err) == -1)
+    return -1;
+  r->vm.cbt_enabled = true;
+  return 0;
+}
+
+static void
+run_free (struct run *r)
+{
+  for (size_t i = 0; r->vols && i < r->vm.ndisks; i++)
+    disk_volume_free (&r->vols[i]);
+  free (r->vols);
+  free (r->found);
+  free (r->wd);
+  free (r->host);
+  volume_ctx_close (&r->vx);
+  vm_lock_release (r->lock);
+  vs_vm_free (&r->vm);
+  vs_disconnect (r->vs);
+}
+
+/* Detach everything we attached; errors are reported, not fatal. */
+static void
+detach_all (struct run *r)
+{
+  for (size_t i = 0; r->vols && i < r->vm.ndisks; i++) {
+    struct vmerr e = { 0 };
+    if (r->vols[i].id && volume_detach (&r->vx, &r->vols[i], &e) == -1)
+      log_error ("could not detach volume %s: %s", r->vols[i].id, e.msg);
+  }
+}
+
+static int
+do_window (struct run *r, const char *what, struct vmerr *err)
+{
+  struct window_result res;
+
+  log_info ("%s window for VM '%s' (%zu disk%s)", what, r->vm.name, r->vm.ndisks,
+            r->vm.ndisks == 1 ? "" : "s");
+  if (window_run (r->cfg, r->vs, &r->vx, &r->vm, r->wd, r->vm.ndisks, &res, err) == -1)
+    return -1;
+  printf ("%s window: %.1f MiB copied in %.1f s\n", what, res.bytes / 1048576.0, res.seconds);
+  for (size_t i = 0; i < r->vm.ndisks; i++) {
+    printf ("  disk %d -> volume %s: %s, %.1f MiB, changeID %s\n", r->vm.disks[i].key,
+            r->vols[i].id, r->wd[i].was_full ? "full" : "delta", r->wd[i].bytes / 1048576.0,
+            kv_get (&r->vols[i].meta, META_CHANGE_ID) ? kv_get (&r->vols[i].meta, META_CHANGE_ID)
+                                                      : "-");
+    r->wd[i].force_full = false;
+  }
+  fflush (stdout);
+  return 0;
+}
+
+/* Conversion with a way back: Cinder snapshots first; on failure the
+ * volumes are reverted so `cutover` can simply be run again. */
+static int
+convert_with_recovery (struct run *r, struct vmerr *err)
+{
+  size_t n = r->vm.ndisks;
+  char **snaps = calloc (n, sizeof *snaps);
+  const char **devs = calloc (n, sizeof *devs);
+  char *log_path = NULL;
+  int rc = -1;
+
+  if (snaps == NULL || devs == NULL) {
+    vmerr_set (err, VMERR_FAILED, "out of memory");
+    goto out;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (volume_snapshot (&r->vx, &r->vols[i], &snaps[i], err) == -1)
+      goto out;
+    devs[i] = r->vols[i].device;
+  }
+  /* The converter's log goes next to ours (or to /tmp without --log). */
+  char *log_dir = strdup (r->cfg->log_file ? r->cfg->log_file : "/tmp/x");
+  char *slash = log_dir ? strrchr (log_dir, '/') : NULL;
+  if (log_dir == NULL) {
+    vmerr_set (err, VMERR_FAILED, "out of memory");
+    goto out;
+  }
+  if (slash)
+    *slash = '\0';
+  else
+    strcpy (log_dir, ".");
+  struct convert_job job = {
+    .command = r->cfg->v2v_command, .vm_name = r->vm.name, .firmware = r->vm.firmware,
+    .ndevices = n, .devices = devs, .log_dir = log_dir,
+  };
+  rc = convert_run (&job, &log_path, err);
+  free (log_dir);
+  if (rc == -1) {
+    struct vmerr e2 = { 0 };
+    bool reverted = true;
+    log_error ("%s", err->msg);
+    detach_all (r);
+    for (size_t i = 0; i < n; i++)
+      if (volume_revert (&r->vx, &r->vols[i], snaps[i], &e2) == -1) {
+        log_error ("could not revert volume %s to snapshot %s: %s", r->vols[i].id, snaps[i], e2.msg);
+        reverted = false;
+      }
+    vmerr_set (err, VMERR_CONVERT, "conversion failed (log: %s); %s", log_path ? log_path : "?",
+               reverted ? "the volumes were reverted to their state before conversion: fix the "
+                          "cause and run the cutover again"
+                        : "some volumes could not be reverted: their Cinder snapshots are kept "
+                          "(revert them with 'openstack volume revert' before retrying)");
+    if (!reverted)
+      goto keep_snaps;
+  }
+  else
+    log_info ("conversion succeeded (log: %s)", log_path);
+out:
+  for (size_t i = 0; snaps && i < n; i++)
+    if (snaps[i]) {
+      struct vmerr e3 = { 0 };
+      if (volume_snapshot_delete (&r->vx, snaps[i], &e3) == -1)
+        log_warn ("could not delete recovery snapshot %s: %s", snaps[i], e3.msg);
+    }
+keep_snaps:
+  for (size_t i = 0; snaps && i < n; i++)
+    free (snaps[i]);
+  free (snaps);
+  free (devs);
+  free (log_path);
+  return rc;
+}
+
+static int
+cutover (struct run *r, bool any_found, struct vmerr *err)
+{
+  bool convert = !r->cfg->skip_conversion;
+  bool stop = convert && !r->cfg->no_shutdown;
+  double down_start = 0, t_off = 0, t_delta = 0, t_conv = 0, now;
+
+  if (!stop)
+    return do_window (r, "final", err);
+
+  bool running = strcmp (r->vm.power_state, "poweredOn") == 0;
+  /* Catch up while the guest still runs, so the stopped window is short. */
+  if (running && r->cfg->cbt_sync && do_window (r, any_found ? "catch-up" : "seeding", err) == -1)
+    return -1;
+  if (running) {
+    bool hard;
+    down_start = monotonic_seconds ();
+    log_info ("stopping VM '%s' for the final window", r->vm.name);
+    if (vs_power_off (r->vs, r->vm.moref, r->cfg->shutdown_timeout, &hard, err) == -1)
+      return -1;
+    t_off = monotonic_seconds () - down_start;
+    log_info ("VM '%s' is off (%s, %.1f s)", r->vm.name, hard ? "hard power-off" : "guest shutdown", t_off);
+  }
+  now = monotonic_seconds ();
+  if (do_window (r, "final", err) == -1)
+    return -1;
+  t_delta = monotonic_seconds () - now;
+  now = monotonic_seconds ();
+  if (convert_with_recovery (r, err) == -1)
+    return -1;
+  t_conv = monotonic_seconds () - now;
+  for (size_t i = 0; i < r->vm.ndisks; i++) {
+    struct kv kv = { 0 };
+    int rc = kv_set (&kv, META_CONVERTED, "true") == -1 ? vmerr_set (err, VMERR_FAILED, "out of memory")
+             : volume_set_meta (&r->vx, &r->vols[i], &kv, err);
+    kv_free (&kv);
+    if (rc == -1)
+      return -1;
+  }
+  if (volume_mark_boot (&r->vx, &r->vols[0], &r->vm, err) == -1)
+    return -1;
+  if (running)
+    printf ("downtime: %.1f s (guest stop %.1f s, final window %.1f s, conversion %.1f s)\n",
+            monotonic_seconds () - down_start, t_off, t_delta, t_conv);
+  printf ("VM '%s' converted: volumes", r->vm.name);
+  for (size_t i = 0; i < r->vm.ndisks; i++)
+    printf (" %s", r->vols[i].id);
+  printf ("\n");
+  return 0;
+}
+
+/* Find each disk's volume and decide whether this run may proceed. */
+static int
+load_volumes (struct run *r, bool *any_found, bool *converted, struct vmerr *err)
+{
+  size_t n = r->vm.ndisks;
+
+  *any_found = *converted = false;
+  r->vols = calloc (n, sizeof *r->vols);
+  r->found = calloc (n, sizeof *r->found);
+  r->wd = calloc (n, sizeof *r->wd);
+  if (!r->vols || !r->found || !r->wd)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    if (volume_find (&r->vx, &r->vm, &r->vm.disks[i], &r->vols[i], &r->found[i], err) == -1)
+      return -1;
+    *any_found |= r->found[i];
+    if (r->found[i] && meta_true (&r->vols[i], META_CONVERTED))
+      *converted = true;
+  }
+  return 0;
+}
+
+static int
+prepare_volumes (struct run *r, struct vmerr *err)
+{
+  for (size_t i = 0; i < r->vm.ndisks; i++) {
+    const struct vs_disk *d = &r->vm.disks[i];
+    r->wd[i].disk = d;
+    r->wd[i].vol = &r->vols[i];
+    if (!r->found[i]) {
+      if (volume_create (&r->vx, &r->vm, d, &r->vols[i], err) == -1)
+        return -1;
+      r->wd[i].force_full = true;
+    }
+    else if (r->vols[i].size_bytes < d->capacity) {
+      log_warn ("disk %d grew to %.1f GiB: extending volume %s and copying the whole disk",
+                d->key, d->capacity / 1073741824.0, r->vols[i].id);
+      if (volume_extend (&r->vx, &r->vols[i], d->capacity, err) == -1)
+        return -1;
+      r->wd[i].force_full = true;
+    }
+    if (volume_attach (&r->vx, &r->vols[i], err) == -1)
+      return -1;
+  }
+  return 0;
+}
+
+int
+migrate_run (const struct config *cfg, struct vmerr *err)
+{
+  struct run r = { .cfg = cfg };
+  bool any_found, converted;
+  char *moref = NULL;
+  int removed, rc = -1;
+
+  interrupt_install ();
+  r.vs = connect_vsphere (cfg, err);
+  if (r.vs == NULL)
+    return -1;
+  if (vs_find_vm (r.vs, cfg->vm, &moref, err) == -1 || vs_vm_read (r.vs, moref, &r.vm, err) == -1)
+    goto out;
+  r.lock = vm_lock_take (vm_lock_default_dir (), r.vm.instance_uuid ? r.vm.instance_uuid : moref,
+                         r.vm.name, err);
+  if (r.lock == NULL || check_disks (&r.vm, err) == -1)
+    goto out;
+  if (volume_ctx_open (&r.vx, cfg, err) == -1)
+    goto out;
+  if (load_volumes (&r, &any_found, &converted, err) == -1)
+    goto out;
+  if (converted) {
+    printf ("Volume already converted: VM '%s' was migrated; nothing to do\n", r.vm.name);
+    log_info ("Volume already converted (VM '%s')", r.vm.name);
+    rc = 0;
+    goto out;
+  }
+  for (size_t i = 0; i < r.vm.ndisks && !cfg->cbt_sync; i++)
+    if (r.found[i]) {
+      vmerr_set (err, VMERR_PRECONDITION, "volume already exists: volume %s holds disk %d of "
+                 "VM '%s'; continue with cbtsync (vmigrate sync/cutover) or delete the volume "
+                 "to start over", r.vols[i].id, r.vm.disks[i].key, r.vm.name);
+      goto out;
+    }
+  if ((cfg->cbt_sync || !cfg->cutover) && ensure_cbt (&r, err) == -1)
+    goto out;
+  /* What a killed run left: its snapshot here, its attachments there. */
+  if (vs_snapshot_remove_ours (r.vs, &r.vm, &removed, err) == -1)
+    goto out;
+  if (prepare_volumes (&r, err) == -1)
+    goto out;
+  if (!cfg->cutover)
+    rc = do_window (&r, "seeding", err);
+  else
+    rc = cutover (&r, any_found, err);
+out:
+  if (rc == -1 && interrupted () && err->code != VMERR_INTERRUPTED)
+    vmerr_prefix (err, "interrupted: ");
+  detach_all (&r);
+  free (moref);
+  run_free (&r);
+  return rc;
+}

@@ -1,0 +1,258 @@
+/* One copy window (see window.h).  The order of operations is the
+ * durability guarantee: snapshot, read its changeId, copy from it, flush,
+ * and only then record the changeId and "complete". */
+#include "window.h"
+#include "copy/engine.h"
+#include "copy/progress.h"
+#include "copy/target.h"
+#include "interrupt.h"
+#include "log.h"
+#include "source/nbdkit.h"
+#include "vsphere/cbt.h"
+#include "vsphere/snapshot.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Host name out of https://host[:port]/sdk, for VDDK's server=. */
+static char *
+url_host (const char *url)
+{
+  const char *p = strstr (url, "://");
+  size_t n;
+
+  p = p ? p + 3 : url;
+  n = strcspn (p, ":/");
+  return strndup (p, n);
+}
+
+static int
+source_spec_for (const struct config *cfg, const struct vs_vm *vm, const char *snap,
+                 const struct vs_disk *sd, struct source_spec *s, char **path, char **server,
+                 struct vmerr *err)
+{
+  memset (s, 0, sizeof *s);
+  *path = *server = NULL;
+  if (cfg->transport == TRANSPORT_LOCAL) {
+    /* "[ds] dir/disk.vmdk" -> LOCAL_DATASTORE/ds/dir/disk.vmdk */
+    const char *close = sd->file ? strstr (sd->file, "] ") : NULL;
+    if (cfg->local_datastore == NULL)
+      return vmerr_set (err, VMERR_CONFIG, "--transport local needs --local-datastore DIR "
+                        "(or VMIGRATE_LOCAL_DATASTORE): where the datastores are mounted");
+    if (close == NULL || sd->file[0] != '[')
+      return vmerr_set (err, VMERR_VSPHERE, "disk %d has no datastore file name", sd->key);
+    if (asprintf (path, "%s/%.*s/%s", cfg->local_datastore, (int) (close - sd->file - 1),
+                  sd->file + 1, close + 2) < 0)
+      return vmerr_set (err, VMERR_FAILED, "out of memory");
+    s->kind = SOURCE_FILE;
+    s->path = *path;
+    return 0;
+  }
+  *server = url_host (cfg->vsphere_url);
+  s->kind = SOURCE_VDDK;
+  s->vddk_libdir = cfg->vddk_libdir;
+  s->server = *server;
+  s->user = cfg->vsphere_user;
+  s->password_file = cfg->vsphere_password_file;
+  s->thumbprint = cfg->vddk_thumbprint;
+  s->vm_moref = vm->moref;
+  s->snapshot_moref = snap;
+  s->file = sd->file;
+  return 0;
+}
+
+static void
+utc_now (char *buf, size_t n)
+{
+  time_t t = time (NULL);
+  struct tm tm;
+  gmtime_r (&t, &tm);
+  strftime (buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The areas this window copies for one disk; sets wd->was_full. */
+static int
+plan_disk (struct vs_conn *vs, const struct vs_vm *vm, const char *snap,
+           const struct vs_disk *sd, struct window_disk *wd, struct extent_list *ext,
+           struct vmerr *err)
+{
+  const char *stored = kv_get (&wd->vol->meta, META_CHANGE_ID);
+  const char *state = kv_get (&wd->vol->meta, META_COPY_STATE);
+  struct vs_fault fault;
+  char su[128], nu[128];
+  long sseq, nseq;
+
+  wd->was_full = true;
+  if (!wd->force_full && state && strcmp (state, "complete") == 0 && stored && sd->change_id) {
+    if (!vs_change_id_parse (stored, su, sizeof su, &sseq) ||
+        !vs_change_id_parse (sd->change_id, nu, sizeof nu, &nseq) || strcmp (su, nu) != 0)
+      log_warn ("disk %d: Changed Block Tracking was reset since the last window (stored "
+                "changeID %s, now %s): copying the whole disk again", sd->key, stored,
+                sd->change_id);
+    else if (vs_changed_areas (vs, vm->moref, snap, sd->key, sd->capacity, stored, ext, &fault,
+                               err) == 0) {
+      wd->was_full = false;
+      return 0;
+    }
+    else if (strcmp (fault.type, "InvalidArgument") == 0 || strcmp (fault.type, "FileFault") == 0)
+      log_warn ("disk %d: vSphere refused the stored changeID (%s): copying the whole disk "
+                "again", sd->key, err->msg);
+    else
+      return -1;
+  }
+  else if (!wd->force_full && state && strcmp (state, "complete") != 0)
+    log_warn ("disk %d: the volume's first copy never completed: copying the whole disk",
+              sd->key);
+  vmerr_clear (err);
+  if (sd->change_id == NULL) {
+    /* No CBT: no allocation map either; the whole disk it is. */
+    return extent_append (ext, 0, sd->capacity, sd->capacity, err);
+  }
+  return vs_changed_areas (vs, vm->moref, snap, sd->key, sd->capacity, "*", ext, &fault, err);
+}
+
+static int
+copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
+           const struct vs_vm *vm, const char *snap, const struct vs_disk *sd,
+           struct window_disk *wd, struct vmerr *err)
+{
+  struct extent_list ext = { 0 };
+  struct source_spec spec;
+  struct source *src = NULL;
+  struct target *t = NULL;
+  struct copy_stats st = { 0 };
+  char label[64], when[32], num[3][32];
+  char *path = NULL, *server = NULL;
+  struct kv kv = { 0 };
+  bool zero = true;
+  int rc = -1;
+
+  if (plan_disk (vs, vm, snap, sd, wd, &ext, err) == -1)
+    goto out;
+  if (wd->was_full) {
+    /* Until this full copy is flushed, the volume must not pass for seeded. */
+    const char *state = kv_get (&wd->vol->meta, META_COPY_STATE);
+    if (state == NULL || strcmp (state, "incomplete") != 0) {
+      if (kv_set (&kv, META_COPY_STATE, "incomplete") == -1 ||
+          volume_set_meta (vx, wd->vol, &kv, err) == -1)
+        goto out;
+      kv_free (&kv);
+    }
+    if (volume_reads_zero (vx, wd->vol, &zero, err) == -1)
+      goto out;
+  }
+  log_info ("disk %d: %s copy of %zu areas, %.1f MiB", sd->key, wd->was_full ? "full" : "delta",
+            ext.n, extent_total (&ext) / 1048576.0);
+  extent_coalesce (&ext, 64 * 1024);
+  if (source_spec_for (cfg, vm, snap, sd, &spec, &path, &server, err) == -1)
+    goto out;
+  src = source_start (&spec, err);
+  t = src ? target_open (wd->vol->device, err) : NULL;
+  if (t == NULL)
+    goto out;
+  if (t->size < sd->capacity) {
+    vmerr_set (err, VMERR_COPY, "the volume device %s holds %" PRId64 " bytes, less than "
+               "disk %d's %" PRId64, wd->vol->device, t->size, sd->key, sd->capacity);
+    goto out;
+  }
+  snprintf (label, sizeof label, "disk %d", sd->key);
+  if (copy_extents (source_socket (src), t, &ext, &(struct copy_opts) { .label = label }, &st,
+                    err) == -1)
+    goto out;
+  if (wd->was_full && !zero && copy_zero_complement (t, &ext, sd->capacity, &st, err) == -1)
+    goto out;
+  if (t->ops->flush (t, err) == -1)
+    goto out;
+  /* Data is durable: now, and only now, record where this window ended. */
+  wd->bytes = st.bytes_written + st.bytes_zeroed;
+  wd->seconds = st.seconds;
+  utc_now (when, sizeof when);
+  snprintf (num[0], sizeof num[0], "%" PRId64, wd->bytes);
+  snprintf (num[1], sizeof num[1], "%.1f", st.seconds);
+  const char *w = kv_get (&wd->vol->meta, META_WINDOWS);
+  snprintf (num[2], sizeof num[2], "%ld", (w ? strtol (w, NULL, 10) : 0) + 1);
+  if ((sd->change_id && kv_set (&kv, META_CHANGE_ID, sd->change_id) == -1) ||
+      kv_set (&kv, META_COPY_STATE, "complete") == -1 ||
+      kv_set (&kv, META_LAST_WINDOW, when) == -1 || kv_set (&kv, META_LAST_BYTES, num[0]) == -1 ||
+      kv_set (&kv, META_LAST_SECONDS, num[1]) == -1 || kv_set (&kv, META_WINDOWS, num[2]) == -1) {
+    vmerr_set (err, VMERR_FAILED, "out of memory");
+    goto out;
+  }
+  if (volume_set_meta (vx, wd->vol, &kv, err) == -1)
+    goto out;
+  log_info ("disk %d: %.1f MiB in %.1f s; changeID %s", sd->key, wd->bytes / 1048576.0,
+            st.seconds, sd->change_id ? sd->change_id : "(none: CBT off)");
+  rc = 0;
+out:
+  if (rc == -1)
+    vmerr_prefix (err, "disk %d: ", sd->key);
+  kv_free (&kv);
+  target_close (t);
+  source_stop (src);
+  extent_list_free (&ext);
+  free (path);
+  free (server);
+  return rc;
+}
+
+int
+window_run (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
+            const struct vs_vm *vm, struct window_disk *disks, size_t n,
+            struct window_result *res, struct vmerr *err)
+{
+  char name[128], when[32];
+  char *snap = NULL;
+  struct vs_disk *sdisks = NULL;
+  size_t nsd = 0;
+  double start = monotonic_seconds ();
+  int rc = -1;
+
+  memset (res, 0, sizeof *res);
+  utc_now (when, sizeof when);
+  snprintf (name, sizeof name, VS_SNAPSHOT_PREFIX "%s-%s", vm->name, when);
+  if (vs_snapshot_create (vs, vm->moref, name, false, &snap, err) == -1)
+    return -1;
+  log_info ("snapshot %s (%s) taken", name, snap);
+  if (vs_snapshot_disks (vs, snap, &sdisks, &nsd, err) == -1)
+    goto out;
+  for (size_t i = 0; i < n; i++) {
+    const struct vs_disk *sd = NULL;
+    for (size_t j = 0; j < nsd; j++)
+      if (sdisks[j].key == disks[i].disk->key)
+        sd = &sdisks[j];
+    if (sd == NULL) {
+      vmerr_set (err, VMERR_VSPHERE, "disk %d is not in snapshot %s (was it removed from the "
+                 "VM during the run?)", disks[i].disk->key, snap);
+      goto out;
+    }
+    if (interrupted ()) {
+      vmerr_set (err, VMERR_INTERRUPTED, "interrupted by signal %d", interrupt_signal ());
+      goto out;
+    }
+    if (copy_disk (cfg, vs, vx, vm, snap, sd, &disks[i], err) == -1)
+      goto out;
+    res->bytes += disks[i].bytes;
+  }
+  rc = 0;
+out:
+  if (snap) {
+    struct vmerr e2 = { 0 };
+    if (vs_snapshot_remove (vs, snap, &e2) == -1) {
+      log_error ("could not remove snapshot %s: %s (remove it in vSphere; the next run also "
+                 "removes it)", snap, e2.msg);
+      if (rc == 0) {
+        *err = e2;
+        rc = -1;
+      }
+    }
+    else
+      log_info ("snapshot %s removed", snap);
+  }
+  vs_disks_free (sdisks, nsd);
+  free (snap);
+  res->seconds = monotonic_seconds () - start;
+  return rc;
+}
