@@ -123,6 +123,7 @@ defaults_from_env (struct config *c)
   c->device_dir = env_or ("VMIGRATE_DEVICE_DIR", "/dev/disk/by-id");
   c->vddk_thumbprint = env_or ("VMIGRATE_VSPHERE_THUMBPRINT", NULL);
   c->local_datastore = env_or ("VMIGRATE_LOCAL_DATASTORE", NULL);
+  c->nbdkit = env_or ("VMIGRATE_NBDKIT", "nbdkit");
   c->v2v_command = env_or ("VMIGRATE_V2V_COMMAND", "virt-v2v-in-place");
   c->transport = TRANSPORT_VDDK;
   c->shutdown_timeout = 300;

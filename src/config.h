@@ -34,6 +34,7 @@ struct config {
   const char *vddk_libdir;      /* --vddk-libdir */
   const char *vddk_thumbprint;  /* --vddk-thumbprint, VMIGRATE_VSPHERE_THUMBPRINT */
   const char *local_datastore;  /* --local-datastore, VMIGRATE_LOCAL_DATASTORE */
+  const char *nbdkit;           /* VMIGRATE_NBDKIT: the nbdkit program (default nbdkit) */
 
   /* Phases */
   bool cbt_sync;                /* copy deltas using CBT */

@@ -36,6 +36,7 @@ source_spec_for (const struct config *cfg, const struct vs_vm *vm, const char *s
 {
   memset (s, 0, sizeof *s);
   *path = *server = NULL;
+  s->nbdkit = cfg->nbdkit;
   if (cfg->transport == TRANSPORT_LOCAL) {
     /* "[ds] dir/disk.vmdk" -> LOCAL_DATASTORE/ds/dir/disk.vmdk */
     const char *close = sd->file ? strstr (sd->file, "] ") : NULL;
@@ -124,7 +125,7 @@ copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
   struct source *src = NULL;
   struct target *t = NULL;
   struct copy_stats st = { 0 };
-  char label[64], when[32], num[3][32];
+  char label[64], when[32], num[4][32];
   char *path = NULL, *server = NULL;
   struct kv kv = { 0 };
   bool zero = true;
@@ -174,10 +175,12 @@ copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
   snprintf (num[1], sizeof num[1], "%.1f", st.seconds);
   const char *w = kv_get (&wd->vol->meta, META_WINDOWS);
   snprintf (num[2], sizeof num[2], "%ld", (w ? strtol (w, NULL, 10) : 0) + 1);
+  snprintf (num[3], sizeof num[3], "%" PRId64, sd->capacity);
   if ((sd->change_id && kv_set (&kv, META_CHANGE_ID, sd->change_id) == -1) ||
       kv_set (&kv, META_COPY_STATE, "complete") == -1 ||
       kv_set (&kv, META_LAST_WINDOW, when) == -1 || kv_set (&kv, META_LAST_BYTES, num[0]) == -1 ||
-      kv_set (&kv, META_LAST_SECONDS, num[1]) == -1 || kv_set (&kv, META_WINDOWS, num[2]) == -1) {
+      kv_set (&kv, META_LAST_SECONDS, num[1]) == -1 || kv_set (&kv, META_WINDOWS, num[2]) == -1 ||
+      kv_set (&kv, META_CAPACITY, num[3]) == -1) {
     vmerr_set (err, VMERR_FAILED, "out of memory");
     goto out;
   }

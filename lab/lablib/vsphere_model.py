@@ -296,6 +296,22 @@ def vm_info(labdir, name):
     return public_vm(get_vm(store(labdir).read(), name))
 
 
+def vm_resize(labdir, name, index, size):
+    """Grow a disk (as an admin extending it in vSphere); CBT is reset."""
+    with store(labdir).locked() as st:
+        vm = get_vm(st, name)
+        d = _disk(vm, index)
+        if size <= d["capacity"] or size % 512:
+            raise LabError("new size %d must be larger than %d and a multiple of 512"
+                           % (size, d["capacity"]))
+        os.truncate(disk_path(labdir, d["file"]), size)
+        old = Bitmap.decode((d["capacity"] + BLOCK - 1) // BLOCK, d["allocated"])
+        grown = Bitmap.for_bytes(size)
+        grown.bits[:len(old.bits)] = old.bits
+        d["capacity"], d["allocated"] = size, grown.encode()
+        d["cbt_uuid"], d["epoch"], d["epochs"] = cbt_uuid(), 0, {}
+
+
 def cbt_reset(labdir, name):
     with store(labdir).locked() as st:
         vm = get_vm(st, name)
