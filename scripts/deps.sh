@@ -18,7 +18,8 @@ nbdkit
 python3
 python3-pyvmomi
 python3-openstackclient
-python3-yaml
+procps
+coreutils
 openssl
 ca-certificates
 curl

@@ -1,5 +1,6 @@
 /* libcurl wrapper shared by the vSphere and OpenStack clients. */
 #include "http.h"
+#include "clock.h"
 #include "log.h"
 
 #include <curl/curl.h>
@@ -7,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 struct http_client {
   CURL *curl;              /* one easy handle: keeps the connection and cookies */
@@ -132,13 +132,6 @@ curl_tls_failure (CURLcode rc)
          rc == CURLE_SSL_ISSUER_ERROR;
 }
 
-static void
-sleep_s (double s)
-{
-  struct timespec ts = { (time_t) s, (long) ((s - (time_t) s) * 1e9) };
-  nanosleep (&ts, NULL);
-}
-
 /* The URL without query string, for messages (queries may carry tokens). */
 static void
 url_for_msg (const char *url, char *out, size_t n)
@@ -227,7 +220,7 @@ http_request (struct http_client *c, const char *method, const char *url,
     else
       log_warn ("%s %s: HTTP %ld; retrying in %.1f s (%d/%d)", method, where, status, delay,
                 attempt + 1, c->opts.retries);
-    sleep_s (delay);
+    clock_sleep (delay);
     delay = delay * 2 > 30 ? 30 : delay * 2;
   }
 

@@ -13,6 +13,7 @@
 #include "migrate.h"
 #include "connect.h"
 #include "convert.h"
+#include "clock.h"
 #include "copy/progress.h"
 #include "interrupt.h"
 #include "lock.h"
@@ -228,21 +229,21 @@ cutover (struct run *r, bool any_found, struct vmerr *err)
     return -1;
   if (running) {
     bool hard;
-    down_start = monotonic_seconds ();
+    down_start = clock_now ();
     log_info ("stopping VM '%s' for the final window", r->vm.name);
     if (vs_power_off (r->vs, r->vm.moref, r->cfg->shutdown_timeout, &hard, err) == -1)
       return -1;
-    t_off = monotonic_seconds () - down_start;
+    t_off = clock_now () - down_start;
     log_info ("VM '%s' is off (%s, %.1f s)", r->vm.name, hard ? "hard power-off" : "guest shutdown", t_off);
   }
-  now = monotonic_seconds ();
+  now = clock_now ();
   if (do_window (r, "final", err) == -1)
     return -1;
-  t_delta = monotonic_seconds () - now;
-  now = monotonic_seconds ();
+  t_delta = clock_now () - now;
+  now = clock_now ();
   if (convert_with_recovery (r, err) == -1)
     return -1;
-  t_conv = monotonic_seconds () - now;
+  t_conv = clock_now () - now;
   for (size_t i = 0; i < r->vm.ndisks; i++) {
     struct kv kv = { 0 };
     int rc = kv_set (&kv, META_CONVERTED, "true") == -1 ? vmerr_set (err, VMERR_FAILED, "out of memory")
@@ -255,7 +256,7 @@ cutover (struct run *r, bool any_found, struct vmerr *err)
     return -1;
   if (running)
     printf ("downtime: %.1f s (guest stop %.1f s, final window %.1f s, conversion %.1f s)\n",
-            monotonic_seconds () - down_start, t_off, t_delta, t_conv);
+            clock_now () - down_start, t_off, t_delta, t_conv);
   printf ("VM '%s' converted: volumes", r->vm.name);
   for (size_t i = 0; i < r->vm.ndisks; i++)
     printf (" %s", r->vols[i].id);

@@ -3,6 +3,7 @@
  * and only then record the changeId and "complete". */
 #include "window.h"
 #include "copy/engine.h"
+#include "clock.h"
 #include "copy/progress.h"
 #include "copy/target.h"
 #include "interrupt.h"
@@ -210,7 +211,7 @@ window_run (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
   char *snap = NULL;
   struct vs_disk *sdisks = NULL;
   size_t nsd = 0;
-  double start = monotonic_seconds ();
+  double start = clock_now ();
   int rc = -1;
 
   memset (res, 0, sizeof *res);
@@ -256,6 +257,6 @@ out:
   }
   vs_disks_free (sdisks, nsd);
   free (snap);
-  res->seconds = monotonic_seconds () - start;
+  res->seconds = clock_now () - start;
   return rc;
 }

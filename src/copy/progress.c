@@ -1,18 +1,10 @@
 /* Copy progress on the terminal and in the log. */
 #include "copy/progress.h"
+#include "clock.h"
 #include "log.h"
 
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
-
-double
-monotonic_seconds (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 void
 progress_start (struct progress *p, const char *label, int64_t total)
@@ -20,7 +12,7 @@ progress_start (struct progress *p, const char *label, int64_t total)
   p->label = label;
   p->total = total;
   p->done = 0;
-  p->start = p->last_print = monotonic_seconds ();
+  p->start = p->last_print = clock_now ();
   p->last_decile = 0;
   p->tty = isatty (2);
 }
@@ -45,7 +37,7 @@ progress_add (struct progress *p, int64_t bytes)
   int decile;
 
   p->done += bytes;
-  now = monotonic_seconds ();
+  now = clock_now ();
   if (p->tty && now - p->last_print >= 0.5) {
     print_line (p, now, false);
     p->last_print = now;
@@ -62,7 +54,7 @@ progress_add (struct progress *p, int64_t bytes)
 double
 progress_finish (struct progress *p)
 {
-  double now = monotonic_seconds ();
+  double now = clock_now ();
 
   if (p->tty)
     print_line (p, now, true);

@@ -22,6 +22,5 @@ void progress_add (struct progress *p, int64_t bytes);
 /* Final line; returns the elapsed seconds. */
 double progress_finish (struct progress *p);
 
-double monotonic_seconds (void);
 
 #endif

@@ -126,7 +126,7 @@ os_cinder_wait (struct os_conn *c, const char *kind, const char *id, const char 
                 int timeout_s, json_object **last, struct vmerr *err)
 {
   char collection[32];
-  double deadline = os_now () + timeout_s, delay = 0.2;
+  double deadline = clock_now () + timeout_s, delay = 0.2;
   bool gone = strcmp (want, "deleted") == 0, busy_seen = false;
 
   snprintf (collection, sizeof collection, "%ss", kind);
@@ -151,7 +151,7 @@ os_cinder_wait (struct os_conn *c, const char *kind, const char *id, const char 
         json_object_put (obj);
       return 0;
     }
-    if (wait_failed (want, st, busy_seen) || os_now () >= deadline) {
+    if (wait_failed (want, st, busy_seen) || clock_now () >= deadline) {
       if (wait_failed (want, st, busy_seen))
         vmerr_set (err, VMERR_OPENSTACK, "%s %s went to status '%s' while waiting for '%s' "
                    "(see 'openstack %s show %s' and the Cinder logs)", kind, id, st, want,
@@ -163,7 +163,7 @@ os_cinder_wait (struct os_conn *c, const char *kind, const char *id, const char 
       return -1;
     }
     json_object_put (obj);
-    os_sleep (delay);
+    clock_sleep (delay);
     delay = delay * 1.5 > 2 ? 2 : delay * 1.5;
   }
 }

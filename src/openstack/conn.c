@@ -74,7 +74,7 @@ take_token (struct os_conn *c, const struct http_response *r, struct vmerr *err)
     goto out;
   /* Lifetime in the server's clock, counted on ours: no skew problem. */
   lifetime = (double) (ti.expires_at - (ti.issued_at ? ti.issued_at : time (NULL)));
-  c->renew_at = os_now () + lifetime - os_token_margin (lifetime);
+  c->renew_at = clock_now () + lifetime - os_token_margin (lifetime);
   os_free_secret (c->token);
   c->token = token;
   token = NULL;
@@ -208,7 +208,7 @@ call_once (struct os_conn *c, enum os_service svc, const char *method, const cha
 static int
 fresh_token (struct os_conn *c, struct vmerr *err)
 {
-  if (c->token && os_now () < c->renew_at)
+  if (c->token && clock_now () < c->renew_at)
     return 0;
   log_debug ("Keystone token about to expire: logging in again");
   return login (c, err);

@@ -25,7 +25,7 @@ struct os_conn {
   pthread_mutex_t lock;      /* one request (with its re-login) at a time */
   struct os_auth auth;       /* the settings, an owned copy */
   char *token;               /* X-Subject-Token: secret, never logged */
-  double renew_at;           /* os_now () after which the token is renewed first */
+  double renew_at;           /* clock_now () after which the token is renewed first */
   char *project_id;          /* the token's project */
   char *volume_url;          /* Cinder endpoint, ending in /v3/<project_id> */
   char *compute_url;         /* Nova endpoint (…/v2.1) */

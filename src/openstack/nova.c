@@ -173,21 +173,21 @@ os_device_wait (const char *dir, const char *volume_id, bool present, int timeou
                 char **path, struct vmerr *err)
 {
   char *p = os_device_path (dir, volume_id);
-  double deadline = os_now () + timeout_s, delay = 0.1;
+  double deadline = clock_now () + timeout_s, delay = 0.1;
 
   if (path)
     *path = NULL;
   if (p == NULL)
     return vmerr_set (err, VMERR_FAILED, "out of memory");
   while (!reached (p, present)) {
-    if (os_now () >= deadline) {
+    if (clock_now () >= deadline) {
       vmerr_set (err, VMERR_OPENSTACK, "%s did not %s within %d s (is this host the server "
                  "the volume was attached to? is the device directory right?)", p,
                  present ? "appear" : "go away", timeout_s);
       free (p);
       return -1;
     }
-    os_sleep (delay);
+    clock_sleep (delay);
     delay = delay * 1.5 > 1 ? 1 : delay * 1.5;
   }
   if (path)

@@ -4,6 +4,7 @@
 #include <json-c/json.h>
 #include <stddef.h>
 
+#include "clock.h"
 #include "openstack/kv.h"
 
 /* Internal helpers shared by the OpenStack client files: JSON access
@@ -43,9 +44,5 @@ char *os_strdup (const char *s);
 /* Overwrite a secret with zeros, then free it. */
 void os_free_secret (char *s);
 
-/* Seconds on a monotonic clock. */
-double os_now (void);
-
-void os_sleep (double seconds);
 
 #endif

@@ -2,27 +2,12 @@
 #include "vsphere/task.h"
 #include "vsphere/props.h"
 #include "vsphere/xml.h"
+#include "clock.h"
 #include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double
-now_s (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void
-sleep_s (double s)
-{
-  struct timespec ts = { (time_t) s, (long) ((s - (time_t) s) * 1e9) };
-  nanosleep (&ts, NULL);
-}
 
 /* Fault type and message of info.error (a LocalizedMethodFault). */
 static void
@@ -48,7 +33,7 @@ vs_task_wait (struct vs_conn *c, const char *task, const char *what, int timeout
 {
   static const char *const paths[] = { "info.state", "info.error", "info.result",
                                         "info.progress", NULL };
-  double deadline = now_s () + timeout_s, delay = 0.05;
+  double deadline = clock_now () + timeout_s, delay = 0.05;
 
   if (result)
     *result = NULL;
@@ -75,11 +60,11 @@ vs_task_wait (struct vs_conn *c, const char *task, const char *what, int timeout
     vs_props_free (&p);
     if (done)
       return done == 1 ? 0 : -1;
-    if (now_s () > deadline)
+    if (clock_now () > deadline)
       return vmerr_set (err, VMERR_VSPHERE, "%s: vSphere task %s did not finish in %d s "
                         "(check the task in the vSphere client; it may still complete)",
                         what, task, timeout_s);
-    sleep_s (delay);
+    clock_sleep (delay);
     delay = delay * 1.5 > 2.0 ? 2.0 : delay * 1.5;
   }
 }
