@@ -220,10 +220,10 @@ cutover (struct run *r, bool any_found, struct vmerr *err)
   bool stop = convert && !r->cfg->no_shutdown;
   double down_start = 0, t_off = 0, t_delta = 0, t_conv = 0, now;
 
-  if (!stop)
+  if (!convert)
     return do_window (r, "final", err);
 
-  bool running = strcmp (r->vm.power_state, "poweredOn") == 0;
+  bool running = stop && strcmp (r->vm.power_state, "poweredOn") == 0;
   /* Catch up while the guest still runs, so the stopped window is short. */
   if (running && r->cfg->cbt_sync && do_window (r, any_found ? "catch-up" : "seeding", err) == -1)
     return -1;
