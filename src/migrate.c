@@ -24,6 +24,7 @@
 #include "vsphere/snapshot.h"
 #include "window.h"
 
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,8 @@ struct run {
   struct disk_volume *vols;     /* one per VM disk, same order */
   bool *found;                  /* vols[i] existed before this run */
   struct window_disk *wd;       /* per disk window state */
+  FILE *out;                    /* human summary: stdout, or stderr with --json */
+  json_object *result;          /* --json: what this run did (windows, downtime...) */
 };
 
 static bool
@@ -128,15 +131,29 @@ do_window (struct run *r, const char *what, struct vmerr *err)
             r->vm.ndisks == 1 ? "" : "s");
   if (window_run (r->cfg, r->vs, &r->vx, &r->vm, r->wd, r->vm.ndisks, &res, err) == -1)
     return -1;
-  printf ("%s window: %.1f MiB copied in %.1f s\n", what, res.bytes / 1048576.0, res.seconds);
+  fprintf (r->out, "%s window: %.1f MiB copied in %.1f s\n", what, res.bytes / 1048576.0,
+           res.seconds);
+  json_object *jw = json_object_new_object (), *jd = json_object_new_array ();
+  json_object_object_add (jw, "kind", json_object_new_string (what));
+  json_object_object_add (jw, "bytes", json_object_new_int64 (res.bytes));
+  json_object_object_add (jw, "seconds", json_object_new_double (res.seconds));
   for (size_t i = 0; i < r->vm.ndisks; i++) {
-    printf ("  disk %d -> volume %s: %s, %.1f MiB, changeID %s\n", r->vm.disks[i].key,
-            r->vols[i].id, r->wd[i].was_full ? "full" : "delta", r->wd[i].bytes / 1048576.0,
-            kv_get (&r->vols[i].meta, META_CHANGE_ID) ? kv_get (&r->vols[i].meta, META_CHANGE_ID)
-                                                      : "-");
+    const char *cid = kv_get (&r->vols[i].meta, META_CHANGE_ID);
+    fprintf (r->out, "  disk %d -> volume %s: %s, %.1f MiB, changeID %s\n", r->vm.disks[i].key,
+             r->vols[i].id, r->wd[i].was_full ? "full" : "delta", r->wd[i].bytes / 1048576.0,
+             cid ? cid : "-");
+    json_object *d = json_object_new_object ();
+    json_object_object_add (d, "disk_key", json_object_new_int (r->vm.disks[i].key));
+    json_object_object_add (d, "volume_id", json_object_new_string (r->vols[i].id));
+    json_object_object_add (d, "mode", json_object_new_string (r->wd[i].was_full ? "full" : "delta"));
+    json_object_object_add (d, "bytes", json_object_new_int64 (r->wd[i].bytes));
+    json_object_object_add (d, "changeID", cid ? json_object_new_string (cid) : NULL);
+    json_object_array_add (jd, d);
     r->wd[i].force_full = false;
   }
-  fflush (stdout);
+  json_object_object_add (jw, "disks", jd);
+  json_object_array_add (json_object_object_get (r->result, "windows"), jw);
+  fflush (r->out);
   return 0;
 }
 
@@ -254,13 +271,17 @@ cutover (struct run *r, bool any_found, struct vmerr *err)
   }
   if (volume_mark_boot (&r->vx, &r->vols[0], &r->vm, err) == -1)
     return -1;
-  if (running)
-    printf ("downtime: %.1f s (guest stop %.1f s, final window %.1f s, conversion %.1f s)\n",
-            clock_now () - down_start, t_off, t_delta, t_conv);
-  printf ("VM '%s' converted: volumes", r->vm.name);
+  json_object_object_add (r->result, "converted", json_object_new_boolean (true));
+  if (running) {
+    double down = clock_now () - down_start;
+    fprintf (r->out, "downtime: %.1f s (guest stop %.1f s, final window %.1f s, conversion "
+             "%.1f s)\n", down, t_off, t_delta, t_conv);
+    json_object_object_add (r->result, "downtime_seconds", json_object_new_double (down));
+  }
+  fprintf (r->out, "VM '%s' converted: volumes", r->vm.name);
   for (size_t i = 0; i < r->vm.ndisks; i++)
-    printf (" %s", r->vols[i].id);
-  printf ("\n");
+    fprintf (r->out, " %s", r->vols[i].id);
+  fprintf (r->out, "\n");
   return 0;
 }
 
@@ -314,15 +335,23 @@ prepare_volumes (struct run *r, struct vmerr *err)
 int
 migrate_run (const struct config *cfg, struct vmerr *err)
 {
-  struct run r = { .cfg = cfg };
+  struct run r = { .cfg = cfg, .out = cfg->json ? stderr : stdout };
   bool any_found, converted;
   char *moref = NULL;
   int removed, rc = -1;
 
   interrupt_install ();
+  r.result = json_object_new_object ();
+  json_object_object_add (r.result, "vm", json_object_new_string (cfg->vm));
+  json_object_object_add (r.result, "command", json_object_new_string (cfg->command));
+  json_object_object_add (r.result, "cbt_sync", json_object_new_boolean (cfg->cbt_sync));
+  json_object_object_add (r.result, "cutover", json_object_new_boolean (cfg->cutover));
+  json_object_object_add (r.result, "already_converted", json_object_new_boolean (false));
+  json_object_object_add (r.result, "converted", json_object_new_boolean (false));
+  json_object_object_add (r.result, "windows", json_object_new_array ());
   r.vs = connect_vsphere (cfg, err);
   if (r.vs == NULL)
-    return -1;
+    goto out;
   if (vs_find_vm (r.vs, cfg->vm, &moref, err) == -1 || vs_vm_read (r.vs, moref, &r.vm, err) == -1)
     goto out;
   r.lock = vm_lock_take (vm_lock_default_dir (), r.vm.instance_uuid ? r.vm.instance_uuid : moref,
@@ -334,7 +363,9 @@ migrate_run (const struct config *cfg, struct vmerr *err)
   if (load_volumes (&r, &any_found, &converted, err) == -1)
     goto out;
   if (converted) {
-    printf ("Volume already converted: VM '%s' was migrated; nothing to do\n", r.vm.name);
+    fprintf (r.out, "Volume already converted: VM '%s' was migrated; nothing to do\n", r.vm.name);
+    json_object_object_add (r.result, "already_converted", json_object_new_boolean (true));
+    json_object_object_add (r.result, "converted", json_object_new_boolean (true));
     log_info ("Volume already converted (VM '%s')", r.vm.name);
     rc = 0;
     goto out;
@@ -361,6 +392,19 @@ out:
   if (rc == -1 && interrupted () && err->code != VMERR_INTERRUPTED)
     vmerr_prefix (err, "interrupted: ");
   detach_all (&r);
+  if (cfg->json) {
+    json_object *vols = json_object_new_array ();
+    for (size_t i = 0; r.vols && i < r.vm.ndisks; i++)
+      if (r.vols[i].id)
+        json_object_array_add (vols, json_object_new_string (r.vols[i].id));
+    json_object_object_add (r.result, "volumes", vols);
+    json_object_object_add (r.result, "ok", json_object_new_boolean (rc == 0));
+    json_object_object_add (r.result, "error", rc == 0 ? NULL : json_object_new_string (err->msg));
+    json_object_object_add (r.result, "exit_code", json_object_new_int (rc == 0 ? 0 : err->code));
+    puts (json_object_to_json_string_ext (r.result, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    fflush (stdout);
+  }
+  json_object_put (r.result);
   free (moref);
   run_free (&r);
   return rc;

@@ -20,3 +20,17 @@ assert s["power_state"] == "poweredOn"
 PYEOF
 txt=$("$VMIGRATE" status st01) || fail "status text failed"
 assert_contains "$txt" "copy complete, converted false" "text form"
+
+# sync/cutover --json: one JSON object on stdout describing the run.
+"$LABCTL" vm-write --dir "$LABDIR" st01 --disk 1 --offset 0 --length 65536 >/dev/null
+js=$("$VMIGRATE" --transport local sync st01 --json 2>/dev/null) || fail "sync --json failed"
+$PY - "$js" <<'PYEOF' || fail "sync --json output wrong: $js"
+import json, sys
+r = json.loads(sys.argv[1])
+assert r["ok"] and r["exit_code"] == 0 and not r["converted"], r
+w = r["windows"]
+assert len(w) == 1 and w[0]["kind"] == "seeding", w
+d = {x["disk_key"]: x for x in w[0]["disks"]}
+assert d[2000]["bytes"] == 0 and d[2001]["bytes"] == 65536, d
+assert d[2001]["mode"] == "delta" and len(r["volumes"]) == 2, r
+PYEOF
