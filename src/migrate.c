@@ -157,6 +157,19 @@ do_window (struct run *r, const char *what, struct vmerr *err)
   return 0;
 }
 
+/* Directory of the log file (malloc'd), /tmp without one. */
+static char *
+log_dir_for (const char *log_file)
+{
+  const char *slash = log_file ? strrchr (log_file, '/') : NULL;
+
+  if (log_file == NULL)
+    return strdup ("/tmp");
+  if (slash == NULL)
+    return strdup (".");
+  return strndup (log_file, slash == log_file ? 1 : (size_t) (slash - log_file));
+}
+
 /* Conversion with a way back: Cinder snapshots first; on failure the
  * volumes are reverted so `cutover` can simply be run again. */
 static int
@@ -178,16 +191,11 @@ convert_with_recovery (struct run *r, struct vmerr *err)
     devs[i] = r->vols[i].device;
   }
   /* The converter's log goes next to ours (or to /tmp without --log). */
-  char *log_dir = strdup (r->cfg->log_file ? r->cfg->log_file : "/tmp/x");
-  char *slash = log_dir ? strrchr (log_dir, '/') : NULL;
+  char *log_dir = log_dir_for (r->cfg->log_file);
   if (log_dir == NULL) {
     vmerr_set (err, VMERR_FAILED, "out of memory");
     goto out;
   }
-  if (slash)
-    *slash = '\0';
-  else
-    strcpy (log_dir, ".");
   struct convert_job job = {
     .command = r->cfg->v2v_command, .vm_name = r->vm.name, .firmware = r->vm.firmware,
     .ndevices = n, .devices = devs, .log_dir = log_dir,
@@ -196,15 +204,16 @@ convert_with_recovery (struct run *r, struct vmerr *err)
   free (log_dir);
   if (rc == -1) {
     struct vmerr e2 = { 0 };
+    char why[sizeof err->msg];
     bool reverted = true;
-    log_error ("%s", err->msg);
+    snprintf (why, sizeof why, "%s", err->msg);
     detach_all (r);
     for (size_t i = 0; i < n; i++)
       if (volume_revert (&r->vx, &r->vols[i], snaps[i], &e2) == -1) {
         log_error ("could not revert volume %s to snapshot %s: %s", r->vols[i].id, snaps[i], e2.msg);
         reverted = false;
       }
-    vmerr_set (err, VMERR_CONVERT, "conversion failed (log: %s); %s", log_path ? log_path : "?",
+    vmerr_set (err, VMERR_CONVERT, "%s; %s", why,
                reverted ? "the volumes were reverted to their state before conversion: fix the "
                           "cause and run the cutover again"
                         : "some volumes could not be reverted: their Cinder snapshots are kept "
