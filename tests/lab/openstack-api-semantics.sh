@@ -27,7 +27,7 @@ wait_vol() { # ID STATUS
     while :; do
         api GET "/volumes/$1" >/dev/null
         [ "$(body 'd["volume"]["status"]')" = "$2" ] && return 0
-        i=$((i + 1)); [ $i -lt 40 ] || fail "volume $1 never reached $2"; sleep 0.25
+        i=$((i + 1)); [ $i -lt 160 ] || fail "volume $1 never reached $2"; sleep 0.25
     done
 }
 wait_snap() { # ID STATUS
@@ -35,7 +35,7 @@ wait_snap() { # ID STATUS
     while :; do
         api GET "/snapshots/$1" >/dev/null
         [ "$(body 'd["snapshot"]["status"]')" = "$2" ] && return 0
-        i=$((i + 1)); [ $i -lt 40 ] || fail "snapshot $1 never reached $2"; sleep 0.25
+        i=$((i + 1)); [ $i -lt 160 ] || fail "snapshot $1 never reached $2"; sleep 0.25
     done
 }
 new_volume() { # JSON-FIELDS -> id of an available volume

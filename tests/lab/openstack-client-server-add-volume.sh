@@ -11,13 +11,13 @@ vol_status() { openstack volume show "$1" -c status -f value; }
 wait_status() { # VOLUME STATUS
     i=0
     while [ "$(vol_status "$1")" != "$2" ]; do
-        i=$((i + 1)); [ $i -lt 30 ] || fail "volume $1 never reached $2"; sleep 0.5
+        i=$((i + 1)); [ $i -lt 120 ] || fail "volume $1 never reached $2"; sleep 0.5
     done
 }
 wait_gone() { # PATH
     i=0
     while [ -e "$1" ] || [ -L "$1" ]; do
-        i=$((i + 1)); [ $i -lt 30 ] || fail "$1 still exists"; sleep 0.5
+        i=$((i + 1)); [ $i -lt 120 ] || fail "$1 still exists"; sleep 0.5
     done
 }
 

@@ -14,7 +14,7 @@ wait_status() { # VOLUME STATUS
     i=0
     while [ "$(vol_field "$1" status)" != "$2" ]; do
         i=$((i + 1))
-        [ $i -lt 30 ] || fail "volume $1 never reached status $2"
+        [ $i -lt 120 ] || fail "volume $1 never reached status $2"
         sleep 0.5
     done
 }
@@ -53,7 +53,7 @@ assert_eq true "$(vol_field "$VID" bootable)" "bootable after set --bootable"
 openstack volume delete "$VID"
 i=0
 while openstack volume show "$VID" >/dev/null 2>&1; do
-    i=$((i + 1)); [ $i -lt 30 ] || fail "volume still exists after delete"; sleep 0.5
+    i=$((i + 1)); [ $i -lt 120 ] || fail "volume still exists after delete"; sleep 0.5
 done
 [ ! -e "$LABDIR/volumes/$VID.img" ] || fail "backing file left after delete"
 echo "PASS: volume lifecycle through openstackclient"

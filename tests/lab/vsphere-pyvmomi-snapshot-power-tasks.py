@@ -24,7 +24,7 @@ def main():
         before = [lab.ctl("vm-hash", "db01", "--disk", str(i)).strip() for i in (0, 1)]
 
         # Slow tasks: the states are observed in order.
-        lab.ctl("fault", "set", "task_step_seconds=0.6")
+        lab.ctl("fault", "set", "task_step_seconds=1.5")
         task = vm.CreateSnapshot_Task(name="vmigrate-test", description="t", memory=False, quiesce=False)
         seen = []
         for _ in range(100):
@@ -81,10 +81,13 @@ def main():
         check(win.config.changeTrackingEnabled is True, "CBT enabled")
 
         # Guest shutdown, then a hard power-off on an already-off VM fails.
-        lab.ctl("fault", "set", "shutdown_delay=0.5")
+        lab.ctl("fault", "set", "shutdown_delay=3")
         win.ShutdownGuest()
         check(lab.ctl("vm-power", "win01").strip() == "poweredOn", "shutdown takes a moment")
-        time.sleep(0.8)
+        for _ in range(100):
+            if win.runtime.powerState == "poweredOff":
+                break
+            time.sleep(0.1)
         check(win.runtime.powerState == "poweredOff", "guest shut down")
         check(lab.ctl("vm-power", "win01").strip() == "poweredOff", "labctl agrees")
         try:
