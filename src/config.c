@@ -15,6 +15,8 @@ enum {
   OPT_VOLUME_AZ, OPT_TRANSPORT, OPT_VDDK_LIBDIR, OPT_VDDK_THUMBPRINT, OPT_LOCAL_DATASTORE,
   OPT_CBT_SYNC, OPT_CUTOVER, OPT_SKIP_CONVERSION, OPT_ENABLE_CBT, OPT_V2V_COMMAND, OPT_JSON,
   OPT_LOG, OPT_NO_SHUTDOWN, OPT_SHUTDOWN_TIMEOUT, OPT_ASSUME_ZERO,
+  OPT_V2V_OPTION, OPT_V2V_RUN, OPT_V2V_FIRSTBOOT, OPT_V2V_CUSTOMIZE, OPT_V2V_CUSTOMIZE_COMMAND,
+  OPT_V2V_KEEP_NIC_NAMES,
 };
 
 static const struct option long_opts[] = {
@@ -45,6 +47,12 @@ static const struct option long_opts[] = {
   { "no-shutdown", no_argument, NULL, OPT_NO_SHUTDOWN },
   { "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN_TIMEOUT },
   { "assume-zero", optional_argument, NULL, OPT_ASSUME_ZERO },
+  { "v2v-option", required_argument, NULL, OPT_V2V_OPTION },
+  { "v2v-run", required_argument, NULL, OPT_V2V_RUN },
+  { "v2v-firstboot", required_argument, NULL, OPT_V2V_FIRSTBOOT },
+  { "v2v-customize", required_argument, NULL, OPT_V2V_CUSTOMIZE },
+  { "v2v-customize-command", required_argument, NULL, OPT_V2V_CUSTOMIZE_COMMAND },
+  { "v2v-keep-nic-names", optional_argument, NULL, OPT_V2V_KEEP_NIC_NAMES },
   { NULL, 0, NULL, 0 },
 };
 
@@ -73,6 +81,9 @@ usage (FILE *f)
     "  --os-cloud NAME              clouds.yaml entry (else OS_* variables)\n"
     "  --transport vddk|local       how to read disks (default vddk)\n"
     "  --skip-conversion            never run virt-v2v-in-place (and never stop the VM)\n"
+    "  --v2v-option ARG             one more converter argument (repeatable)\n"
+    "  --v2v-run FILE               script run in the guest at conversion (repeatable)\n"
+    "  --v2v-firstboot FILE         script run at the guest's first boot (repeatable)\n"
     "  --shutdown-timeout S         cutover: wait S s for the guest, then power off (300)\n"
     "  --no-shutdown                cutover: leave the VM running (writes after the last\n"
     "                               snapshot are NOT migrated)\n"
@@ -128,6 +139,9 @@ defaults_from_env (struct config *c)
   c->transport = TRANSPORT_VDDK;
   c->shutdown_timeout = 300;
   c->assume_zero = -1;
+  c->v2v_customize = "auto";
+  c->v2v_customize_command = env_or ("VMIGRATE_V2V_CUSTOMIZE_COMMAND", "virt-customize");
+  c->v2v_keep_nic_names = true;
 }
 
 static int
@@ -211,12 +225,36 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
       break;
     }
     case OPT_ASSUME_ZERO: {
-      bool b;
+      bool b = true;
       if (parse_bool ("assume-zero", optarg, &b, err) == -1)
         return -1;
       c->assume_zero = b;
       break;
     }
+    case OPT_V2V_OPTION:
+    case OPT_V2V_RUN:
+    case OPT_V2V_FIRSTBOOT: {
+      const char **list = opt == OPT_V2V_OPTION ? c->v2v_options
+                          : opt == OPT_V2V_RUN ? c->v2v_run : c->v2v_firstboot;
+      size_t *n = opt == OPT_V2V_OPTION ? &c->n_v2v_options
+                  : opt == OPT_V2V_RUN ? &c->n_v2v_run : &c->n_v2v_firstboot;
+      if (*n >= CONFIG_V2V_MAX)
+        return vmerr_set (err, VMERR_USAGE, "--v2v-option, --v2v-run and --v2v-firstboot "
+                          "may each be given at most %d times", CONFIG_V2V_MAX);
+      list[(*n)++] = optarg;
+      break;
+    }
+    case OPT_V2V_CUSTOMIZE:
+      if (strcmp (optarg, "auto") && strcmp (optarg, "converter") && strcmp (optarg, "virt-customize"))
+        return vmerr_set (err, VMERR_USAGE, "--v2v-customize %s: expected auto, converter or "
+                          "virt-customize", optarg);
+      c->v2v_customize = optarg;
+      break;
+    case OPT_V2V_CUSTOMIZE_COMMAND: c->v2v_customize_command = optarg; break;
+    case OPT_V2V_KEEP_NIC_NAMES:
+      if (parse_bool ("v2v-keep-nic-names", optarg, &c->v2v_keep_nic_names, err) == -1)
+        return -1;
+      break;
     case ':':
       return vmerr_set (err, VMERR_USAGE, "option %s needs a value (see vmigrate --help)",
                         argv[optind - 1]);
