@@ -2,6 +2,7 @@
 #define VMIGRATE_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 
@@ -45,6 +46,16 @@ struct config {
   int shutdown_timeout;         /* --shutdown-timeout S: guest shutdown, then hard off */
   int assume_zero;              /* --assume-zero[=BOOL]: -1 auto (by volume type), 0, 1 */
   const char *v2v_command;      /* --v2v-command, VMIGRATE_V2V_COMMAND */
+#define CONFIG_V2V_MAX 32
+  const char *v2v_options[CONFIG_V2V_MAX];   /* --v2v-option ARG (repeatable) */
+  size_t n_v2v_options;
+  const char *v2v_run[CONFIG_V2V_MAX];       /* --v2v-run FILE (repeatable) */
+  size_t n_v2v_run;
+  const char *v2v_firstboot[CONFIG_V2V_MAX]; /* --v2v-firstboot FILE (repeatable) */
+  size_t n_v2v_firstboot;
+  const char *v2v_customize;    /* --v2v-customize auto|converter|virt-customize */
+  const char *v2v_customize_command; /* --v2v-customize-command, VMIGRATE_V2V_CUSTOMIZE_COMMAND */
+  bool v2v_keep_nic_names;      /* --v2v-keep-nic-names[=BOOL] (default true) */
 
   /* Output */
   bool json;                    /* --json (status, inspect) */

@@ -45,75 +45,227 @@ convert_argv_free (char **argv)
   free (argv);
 }
 
-char **
-convert_argv (const struct convert_job *job, const char *xml_path, struct vmerr *err)
+/* Append a strdup'd word; false when out of memory or room. */
+static bool
+push (char **argv, size_t *n, size_t cap, const char *w)
 {
-  char *cmd = strdup (job->command), *save = NULL;
-  char **argv = calloc (64, sizeof *argv);
-  size_t n = 0;
+  if (*n + 1 >= cap)
+    return false;
+  return (argv[(*n)++] = strdup (w)) != NULL;
+}
 
-  if (cmd == NULL || argv == NULL)
+/* Split COMMAND on blanks into ARGV (the command may carry its own options:
+ * "virt-v2v-in-place -v -x"). */
+static bool
+push_command (char **argv, size_t *n, size_t cap, const char *command)
+{
+  char *cmd = strdup (command), *save = NULL;
+  bool ok = cmd != NULL;
+
+  for (char *w = ok ? strtok_r (cmd, " \t", &save) : NULL; w && ok;
+       w = strtok_r (NULL, " \t", &save))
+    ok = push (argv, n, cap, w);
+  free (cmd);
+  return ok;
+}
+
+static size_t
+argv_cap (const struct convert_job *job)
+{
+  return 64 + job->noptions + 2 * (job->nrun + job->nfirstboot + job->ndevices) + 4;
+}
+
+bool
+convert_customize_in_converter (const struct convert_job *job)
+{
+  const char *m = job->customize;
+  if (m && strcmp (m, "converter") == 0)
+    return true;
+  if (m && strcmp (m, "virt-customize") == 0)
+    return false;
+  /* auto: a script (#!) is a wrapper or stand-in that takes virt-v2v's
+   * customize options; a binary is the real virt-v2v-in-place, whose
+   * versions differ (2.2 has none): virt-customize works with every one. */
+  char prog[4096];
+  size_t len = strcspn (job->command, " \t");
+  if (len == 0 || len >= sizeof prog)
+    return false;
+  memcpy (prog, job->command, len);
+  prog[len] = '\0';
+  char *path = NULL;
+  if (strchr (prog, '/'))
+    path = strdup (prog);
+  else {
+    const char *env = getenv ("PATH");
+    char *dirs = strdup (env ? env : "/usr/bin:/bin"), *save = NULL;
+    for (char *d = dirs ? strtok_r (dirs, ":", &save) : NULL; d && !path;
+         d = strtok_r (NULL, ":", &save)) {
+      char *cand = NULL;
+      if (asprintf (&cand, "%s/%s", d, prog) < 0)
+        break;
+      if (access (cand, X_OK) == 0)
+        path = cand;
+      else
+        free (cand);
+    }
+    free (dirs);
+  }
+  bool script = false;
+  FILE *f = path ? fopen (path, "rb") : NULL;
+  if (f) {
+    char magic[2];
+    script = fread (magic, 1, 2, f) == 2 && magic[0] == '#' && magic[1] == '!';
+    fclose (f);
+  }
+  free (path);
+  return script;
+}
+
+char **
+convert_argv_nic (const struct convert_job *job, const char *xml_path, const char *nic_script,
+                  struct vmerr *err)
+{
+  size_t cap = argv_cap (job), n = 0;
+  char **argv = calloc (cap, sizeof *argv);
+
+  if (argv == NULL || !push_command (argv, &n, cap, job->command))
     goto oom;
-  /* The command may carry its own options ("virt-v2v-in-place -v -x"). */
-  for (char *w = strtok_r (cmd, " \t", &save); w && n < 56; w = strtok_r (NULL, " \t", &save))
-    if ((argv[n++] = strdup (w)) == NULL)
-      goto oom;
   if (n == 0) {
-    free (cmd);
     free (argv);
     vmerr_set (err, VMERR_CONFIG, "the converter command is empty (--v2v-command)");
     return NULL;
   }
+  for (size_t i = 0; i < job->noptions; i++)
+    if (!push (argv, &n, cap, job->options[i]))
+      goto oom;
+  if (convert_customize_in_converter (job)) {
+    for (size_t i = 0; i < job->nrun; i++)
+      if (!push (argv, &n, cap, "--run") || !push (argv, &n, cap, job->run[i]))
+        goto oom;
+    if (nic_script && (!push (argv, &n, cap, "--run") || !push (argv, &n, cap, nic_script)))
+      goto oom;
+    for (size_t i = 0; i < job->nfirstboot; i++)
+      if (!push (argv, &n, cap, "--firstboot") || !push (argv, &n, cap, job->firstboot[i]))
+        goto oom;
+  }
   const char *mode = job->ndevices == 1 ? "disk" : "libvirtxml";
   const char *input = job->ndevices == 1 ? job->devices[0] : xml_path;
-  if (!(argv[n++] = strdup ("-i")) || !(argv[n++] = strdup (mode)) || !(argv[n++] = strdup (input)))
+  if (!push (argv, &n, cap, "-i") || !push (argv, &n, cap, mode) || !push (argv, &n, cap, input))
     goto oom;
-  free (cmd);
   return argv;
 oom:
-  free (cmd);
   convert_argv_free (argv);
   vmerr_set (err, VMERR_FAILED, "out of memory");
   return NULL;
 }
 
-int
-convert_run (const struct convert_job *job, char **log_path, struct vmerr *err)
+char **
+convert_argv (const struct convert_job *job, const char *xml_path, struct vmerr *err)
 {
-  char xml_path[] = "/tmp/vmigrate-domain.XXXXXX";
-  char **argv = NULL;
-  int xml_fd = -1, rc = -1, status;
-  pid_t pid;
+  return convert_argv_nic (job, xml_path, NULL, err);
+}
 
-  *log_path = NULL;
-  if (job->ndevices > 1) {
-    char *xml = convert_libvirt_xml (job);
-    xml_fd = mkstemp (xml_path);
-    if (xml == NULL || xml_fd == -1 || write (xml_fd, xml, strlen (xml)) != (ssize_t) strlen (xml)) {
-      free (xml);
-      vmerr_set (err, VMERR_CONVERT, "cannot write the guest description for the converter");
-      goto out;
+char **
+convert_customize_argv (const struct convert_job *job, const char *nic_script, struct vmerr *err)
+{
+  size_t cap = argv_cap (job), n = 0;
+  char **argv = calloc (cap, sizeof *argv);
+  const char *cmd = job->customize_command && *job->customize_command
+                        ? job->customize_command : "virt-customize";
+
+  if (argv == NULL || !push_command (argv, &n, cap, cmd) || n == 0)
+    goto oom;
+  if (!push (argv, &n, cap, "--format") || !push (argv, &n, cap, "raw"))
+    goto oom;
+  for (size_t i = 0; i < job->ndevices; i++)
+    if (!push (argv, &n, cap, "-a") || !push (argv, &n, cap, job->devices[i]))
+      goto oom;
+  for (size_t i = 0; i < job->nrun; i++)
+    if (!push (argv, &n, cap, "--run") || !push (argv, &n, cap, job->run[i]))
+      goto oom;
+  if (nic_script && (!push (argv, &n, cap, "--run") || !push (argv, &n, cap, nic_script)))
+    goto oom;
+  for (size_t i = 0; i < job->nfirstboot; i++)
+    if (!push (argv, &n, cap, "--firstboot") || !push (argv, &n, cap, job->firstboot[i]))
+      goto oom;
+  return argv;
+oom:
+  convert_argv_free (argv);
+  vmerr_set (err, VMERR_FAILED, "out of memory");
+  return NULL;
+}
+
+/* Only MAC-shaped words go into the script (they come from vSphere). */
+static bool
+mac_ok (const char *m)
+{
+  if (strlen (m) != 17)
+    return false;
+  for (int i = 0; i < 17; i++)
+    if (i % 3 == 2 ? m[i] != ':' : !strchr ("0123456789abcdefABCDEF", m[i]))
+      return false;
+  return true;
+}
+
+char *
+convert_nic_script (const struct convert_job *job)
+{
+  char *out = NULL;
+  size_t len = 0, good = 0;
+  FILE *f;
+
+  for (size_t i = 0; i < job->nmacs; i++)
+    good += mac_ok (job->macs[i]);
+  if (good == 0 || (f = open_memstream (&out, &len)) == NULL)
+    return NULL;
+  fputs ("#!/bin/sh\n"
+         "# vmigrate: keep the guest's interface names (VMware's ens192...) on the\n"
+         "# new virtual NICs, by MAC address, so name-based network configs still match.\n"
+         "macs='", f);
+  for (size_t i = 0, k = 0; i < job->nmacs; i++)
+    if (mac_ok (job->macs[i])) {
+      for (const char *c = job->macs[i]; *c; c++)
+        fputc (*c >= 'A' && *c <= 'F' ? *c - 'A' + 'a' : *c, f);
+      fputs (++k < good ? " " : "", f);
     }
-    free (xml);
-  }
-  argv = convert_argv (job, xml_path, err);
-  if (argv == NULL)
-    goto out;
-  if (asprintf (log_path, "%s/vmigrate-v2v-%s-%ld.log", job->log_dir ? job->log_dir : ".",
-                job->vm_name, (long) time (NULL)) < 0) {
-    *log_path = NULL;
-    vmerr_set (err, VMERR_FAILED, "out of memory");
-    goto out;
-  }
-  log_info ("converting the guest: %s -i %s (log: %s)", argv[0],
-            job->ndevices == 1 ? "disk" : "libvirtxml", *log_path);
-  pid = fork ();
-  if (pid == -1) {
-    vmerr_set (err, VMERR_CONVERT, "fork: %s", strerror (errno));
-    goto out;
-  }
+  fputs ("'\n"
+         "names=$( {\n"
+         "  cat /etc/network/interfaces /etc/network/interfaces.d/* 2>/dev/null |\n"
+         "    awk '$1 == \"iface\" || $1 == \"auto\" || $1 == \"allow-hotplug\" {for (i = 2; i <= NF; i++) print $i}' |\n"
+         "    awk '$1 != \"inet\" && $1 != \"inet6\"'\n"
+         "  sed -n 's/^[[:space:]]*Name=//p' /etc/systemd/network/*.network 2>/dev/null | tr ' ' '\\n'\n"
+         "  sed -n 's/^[[:space:]]*interface-name=//p' /etc/NetworkManager/system-connections/* 2>/dev/null\n"
+         "  sed -n 's/^DEVICE=[\"]*\\([^\"]*\\)[\"]*$/\\1/p' /etc/sysconfig/network-scripts/ifcfg-* 2>/dev/null\n"
+         "  sed -n 's/^[[:space:]]*\\([a-z][a-z0-9]*\\):[[:space:]]*$/\\1/p' /etc/netplan/*.yaml 2>/dev/null\n"
+         "} | grep -E '^(ens|eno|enp|eth)[0-9a-z]+$' | sort -u -V )\n"
+         "[ -n \"$names\" ] || { echo 'vmigrate: no configured interface names: nothing to pin'; exit 0; }\n"
+         "mkdir -p /etc/systemd/network /etc/udev/rules.d\n"
+         "rules=/etc/udev/rules.d/70-vmigrate-net-names.rules\n"
+         "echo '# vmigrate: interface names kept from VMware, by MAC address' > \"$rules\"\n"
+         "set -- $macs\n"
+         "for name in $names; do\n"
+         "  [ $# -gt 0 ] || break\n"
+         "  printf '[Match]\\nMACAddress=%s\\n\\n[Link]\\nName=%s\\n' \"$1\" \"$name\" \\\n"
+         "    > \"/etc/systemd/network/10-vmigrate-$name.link\"\n"
+         "  printf 'SUBSYSTEM==\"net\", ACTION==\"add\", ATTR{address}==\"%s\", NAME=\"%s\"\\n' \"$1\" \"$name\" >> \"$rules\"\n"
+         "  echo \"vmigrate: interface $name pinned to MAC $1\"\n"
+         "  shift\n"
+         "done\n", f);
+  fclose (f);
+  return out;
+}
+
+/* Run ARGV with stdout/stderr appended to LOG_PATH; 0 on exit status 0. */
+static int
+run_logged (char **argv, const char *log_path, const char *what, struct vmerr *err)
+{
+  int status;
+  pid_t pid = fork ();
+
+  if (pid == -1)
+    return vmerr_set (err, VMERR_CONVERT, "fork: %s", strerror (errno));
   if (pid == 0) {
-    int fd = open (*log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    int fd = open (log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd >= 0) {
       dup2 (fd, 1);
       dup2 (fd, 2);
@@ -126,18 +278,78 @@ convert_run (const struct convert_job *job, char **log_path, struct vmerr *err)
   while (waitpid (pid, &status, 0) == -1 && errno == EINTR)
     ;
   if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
-    rc = 0;
-  else if (WIFEXITED (status))
-    vmerr_set (err, VMERR_CONVERT, "%s failed with exit status %d; its log is %s",
-               argv[0], WEXITSTATUS (status), *log_path);
-  else
-    vmerr_set (err, VMERR_CONVERT, "%s was killed by signal %d; its log is %s", argv[0],
-               WTERMSIG (status), *log_path);
+    return 0;
+  if (WIFEXITED (status))
+    return vmerr_set (err, VMERR_CONVERT, "%s (%s) failed with exit status %d; its log is %s",
+                      argv[0], what, WEXITSTATUS (status), log_path);
+  return vmerr_set (err, VMERR_CONVERT, "%s (%s) was killed by signal %d; its log is %s", argv[0],
+                    what, WTERMSIG (status), log_path);
+}
+
+int
+convert_run (const struct convert_job *job, char **log_path, struct vmerr *err)
+{
+  char xml_path[] = "/tmp/vmigrate-domain.XXXXXX";
+  char nic_path[] = "/tmp/vmigrate-nic-names.XXXXXX";
+  char **argv = NULL, **cargv = NULL, *nic = NULL;
+  int xml_fd = -1, nic_fd = -1, rc = -1;
+
+  *log_path = NULL;
+  if (job->ndevices > 1) {
+    char *xml = convert_libvirt_xml (job);
+    xml_fd = mkstemp (xml_path);
+    if (xml == NULL || xml_fd == -1 || write (xml_fd, xml, strlen (xml)) != (ssize_t) strlen (xml)) {
+      free (xml);
+      vmerr_set (err, VMERR_CONVERT, "cannot write the guest description for the converter");
+      goto out;
+    }
+    free (xml);
+  }
+  nic = convert_nic_script (job);
+  if (nic) {
+    nic_fd = mkstemp (nic_path);
+    if (nic_fd == -1 || write (nic_fd, nic, strlen (nic)) != (ssize_t) strlen (nic)
+        || fchmod (nic_fd, 0755) == -1) {
+      vmerr_set (err, VMERR_CONVERT, "cannot write the NIC-name script for the converter");
+      goto out;
+    }
+  }
+  argv = convert_argv_nic (job, xml_path, nic ? nic_path : NULL, err);
+  if (argv == NULL)
+    goto out;
+  bool customize = !convert_customize_in_converter (job)
+                   && (nic || job->nrun > 0 || job->nfirstboot > 0);
+  if (customize && (cargv = convert_customize_argv (job, nic ? nic_path : NULL, err)) == NULL)
+    goto out;
+  if (asprintf (log_path, "%s/vmigrate-v2v-%s-%ld.log", job->log_dir ? job->log_dir : ".",
+                job->vm_name, (long) time (NULL)) < 0) {
+    *log_path = NULL;
+    vmerr_set (err, VMERR_FAILED, "out of memory");
+    goto out;
+  }
+  log_info ("converting the guest: %s -i %s (log: %s)", argv[0],
+            job->ndevices == 1 ? "disk" : "libvirtxml", *log_path);
+  if (run_logged (argv, *log_path, "conversion", err) == -1)
+    goto out;
+  if (cargv) {
+    log_info ("customizing the converted guest: %s (%zu --run, %zu --firstboot%s; log: %s)",
+              cargv[0], job->nrun, job->nfirstboot, nic ? ", NIC names kept by MAC" : "",
+              *log_path);
+    if (run_logged (cargv, *log_path, "guest customization", err) == -1)
+      goto out;
+  }
+  rc = 0;
 out:
   if (xml_fd >= 0) {
     close (xml_fd);
     unlink (xml_path);
   }
+  if (nic_fd >= 0) {
+    close (nic_fd);
+    unlink (nic_path);
+  }
+  free (nic);
   convert_argv_free (argv);
+  convert_argv_free (cargv);
   return rc;
 }

@@ -199,7 +199,15 @@ convert_with_recovery (struct run *r, struct vmerr *err)
   struct convert_job job = {
     .command = r->cfg->v2v_command, .vm_name = r->vm.name, .firmware = r->vm.firmware,
     .ndevices = n, .devices = devs, .log_dir = log_dir,
+    .noptions = r->cfg->n_v2v_options, .options = r->cfg->v2v_options,
+    .nrun = r->cfg->n_v2v_run, .run = r->cfg->v2v_run,
+    .nfirstboot = r->cfg->n_v2v_firstboot, .firstboot = r->cfg->v2v_firstboot,
+    .customize = r->cfg->v2v_customize, .customize_command = r->cfg->v2v_customize_command,
   };
+  if (r->cfg->v2v_keep_nic_names) {
+    job.nmacs = r->vm.nnics;
+    job.macs = (const char *const *) r->vm.nic_macs;
+  }
   rc = convert_run (&job, &log_path, err);
   free (log_dir);
   if (rc == -1) {

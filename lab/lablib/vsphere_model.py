@@ -427,3 +427,37 @@ def _delta(live, target_cid, change_id, nblocks):
         if enc:
             bm.union(Bitmap.decode(nblocks, enc))
     return bm
+
+
+def vm_track_diff(labdir, name, index, old_copy):
+    """Record, as guest writes in the current CBT epoch, every 64 KiB block
+    where the disk now differs from OLD_COPY (a copy taken before something
+    wrote to the disk file directly, e.g. libguestfs acting as the guest).
+    Returns the changed areas as [offset, length] (adjacent blocks merged)."""
+    with store(labdir).locked() as st:
+        vm = get_vm(st, name)
+        d = _disk(vm, index)
+        cap = d["capacity"]
+        alloc = Bitmap.decode((cap + BLOCK - 1) // BLOCK, d["allocated"])
+        ep = Bitmap.decode(alloc.nblocks, d["epochs"].get(str(d["epoch"])))
+        areas = []
+        with open(disk_path(labdir, d["file"]), "rb") as new, open(old_copy, "rb") as old:
+            off = 0
+            while off < cap:
+                a, b = new.read(BLOCK), old.read(BLOCK)
+                if a != b.ljust(len(a), b"\0"):
+                    n = len(a)
+                    if areas and areas[-1][0] + areas[-1][1] == off:
+                        areas[-1][1] += n
+                    else:
+                        areas.append([off, n])
+                    alloc.set_range(off, n)
+                    if vm["cbt_active"]:
+                        ep.set_range(off, n)
+                if not a:
+                    break
+                off += len(a)
+        d["allocated"] = alloc.encode()
+        if vm["cbt_active"]:
+            d["epochs"][str(d["epoch"])] = ep.encode()
+        return areas

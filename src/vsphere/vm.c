@@ -195,6 +195,25 @@ parse_disks (xmlNode *val, struct vs_disk **disks, size_t *n, struct vmerr *err)
   return 0;
 }
 
+/* MAC addresses of the NICs in an ArrayOfVirtualDevice <val>, in order. */
+static int
+parse_macs (xmlNode *val, struct vs_vm *vm)
+{
+  for (xmlNode *d = val ? val->children : NULL; d; d = d->next) {
+    char *mac = d->type == XML_ELEMENT_NODE ? xml_child_text (d, "macAddress") : NULL;
+    if (mac == NULL)
+      continue;
+    char **grown = realloc (vm->nic_macs, (vm->nnics + 1) * sizeof *grown);
+    if (grown == NULL) {
+      free (mac);
+      return -1;
+    }
+    vm->nic_macs = grown;
+    vm->nic_macs[vm->nnics++] = mac;
+  }
+  return 0;
+}
+
 /* Flatten a snapshot tree (rootSnapshotList / childSnapshotList). */
 static int
 collect_snapshots (xmlNode *first, struct vs_vm *vm)
@@ -240,6 +259,7 @@ vs_vm_read (struct vs_conn *c, const char *moref, struct vs_vm *vm, struct vmerr
   vm->cbt_enabled = cbt && strcmp (cbt, "true") == 0;
   free (cbt);
   if (parse_disks (vs_prop (&p, "config.hardware.device"), &vm->disks, &vm->ndisks, err) == -1 ||
+      parse_macs (vs_prop (&p, "config.hardware.device"), vm) == -1 ||
       collect_snapshots (xml_child (vs_prop (&p, "snapshot"), "rootSnapshotList"), vm) == -1) {
     vs_props_free (&p);
     vs_vm_free (vm);
@@ -302,6 +322,9 @@ vs_vm_free (struct vs_vm *vm)
   free (vm->power_state);
   free (vm->tools_status);
   vs_disks_free (vm->disks, vm->ndisks);
+  for (size_t i = 0; i < vm->nnics; i++)
+    free (vm->nic_macs[i]);
+  free (vm->nic_macs);
   for (size_t i = 0; i < vm->nsnapshots; i++) {
     free (vm->snapshots[i].moref);
     free (vm->snapshots[i].name);

@@ -36,6 +36,8 @@ struct vs_vm {
   bool cbt_enabled;      /* config.changeTrackingEnabled */
   size_t ndisks;
   struct vs_disk *disks;
+  size_t nnics;          /* NICs with a MAC address, in device order */
+  char **nic_macs;       /* their macAddress values */
   size_t nsnapshots;     /* every snapshot in the tree, depth first */
   struct vs_snapshot_ref *snapshots;
 };

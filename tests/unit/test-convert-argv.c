@@ -4,6 +4,8 @@
 #include "convert.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 static void
 test_one_disk (void)
@@ -46,10 +48,96 @@ test_several_disks (void)
   free (xml);
 }
 
+/* --v2v-option words go before -i; with customize=converter the --run and
+ * --firstboot scripts (and the NIC step) go to the converter too. */
+static void
+test_options_to_converter (void)
+{
+  const char *devs[] = { "/tmp/a.img" };
+  const char *opts[] = { "--root", "first" };
+  const char *run[] = { "/tmp/r.sh" };
+  const char *fb[] = { "/tmp/f.sh" };
+  struct convert_job j = { .command = "virt-v2v-in-place", .vm_name = "w", .ndevices = 1,
+                           .devices = devs, .noptions = 2, .options = opts, .nrun = 1,
+                           .run = run, .nfirstboot = 1, .firstboot = fb,
+                           .customize = "converter" };
+  struct vmerr err = { 0 };
+  char **argv = convert_argv_nic (&j, NULL, "/tmp/nic.sh", &err);
+  const char *want[] = { "virt-v2v-in-place", "--root", "first", "--run", "/tmp/r.sh", "--run",
+                         "/tmp/nic.sh", "--firstboot", "/tmp/f.sh", "-i", "disk", "/tmp/a.img",
+                         NULL };
+
+  CHECK (argv != NULL);
+  for (size_t i = 0; argv && i < sizeof want / sizeof *want; i++)
+    CHECK (want[i] ? argv[i] && strcmp (argv[i], want[i]) == 0 : argv[i] == NULL);
+  convert_argv_free (argv);
+}
+
+/* customize=virt-customize (Debian 12's virt-v2v 2.2 has no --run): the
+ * converter gets none, virt-customize gets every disk and script. */
+static void
+test_customize_separately (void)
+{
+  const char *devs[] = { "/tmp/a.img", "/tmp/b.img" };
+  const char *run[] = { "/tmp/r.sh" };
+  struct convert_job j = { .command = "virt-v2v-in-place", .vm_name = "w", .ndevices = 2,
+                           .devices = devs, .nrun = 1, .run = run,
+                           .customize = "virt-customize", .customize_command = "virt-customize -v" };
+  struct vmerr err = { 0 };
+  char **argv = convert_argv_nic (&j, "/tmp/d.xml", "/tmp/nic.sh", &err);
+  char **c = convert_customize_argv (&j, "/tmp/nic.sh", &err);
+  const char *want[] = { "virt-customize", "-v", "--format", "raw", "-a", "/tmp/a.img", "-a",
+                         "/tmp/b.img", "--run", "/tmp/r.sh", "--run", "/tmp/nic.sh", NULL };
+
+  CHECK (argv && strcmp (argv[1], "-i") == 0 && argv[4] == NULL);
+  CHECK (c != NULL);
+  for (size_t i = 0; c && i < sizeof want / sizeof *want; i++)
+    CHECK (want[i] ? c[i] && strcmp (c[i], want[i]) == 0 : c[i] == NULL);
+  convert_argv_free (argv);
+  convert_argv_free (c);
+}
+
+/* auto: a #! script (stand-in, wrapper) takes the options, a binary does not. */
+static void
+test_customize_auto (void)
+{
+  struct convert_job j = { .command = "/bin/sh -c true", .customize = "auto" };
+  char path[] = "/tmp/test-convert-argv.XXXXXX";
+  int fd = mkstemp (path);
+
+  CHECK (!convert_customize_in_converter (&j));
+  CHECK (fd >= 0 && write (fd, "#!/bin/sh\n", 10) == 10);
+  close (fd);
+  j.command = path;
+  CHECK (convert_customize_in_converter (&j));
+  unlink (path);
+}
+
+/* The NIC step pins configured names to the vSphere MACs (lower case),
+ * ignores anything that is not a MAC, and is absent without MACs. */
+static void
+test_nic_script (void)
+{
+  const char *macs[] = { "00:50:56:AB:cd:01", "bad'; rm -rf /", "00:50:56:00:00:02" };
+  struct convert_job j = { .nmacs = 3, .macs = macs };
+  char *s = convert_nic_script (&j);
+
+  CHECK (s && strstr (s, "macs='00:50:56:ab:cd:01 00:50:56:00:00:02'"));
+  CHECK (s && !strstr (s, "rm -rf"));
+  CHECK (s && strstr (s, "MACAddress=") && strstr (s, "/etc/network/interfaces"));
+  free (s);
+  j.nmacs = 0;
+  CHECK (convert_nic_script (&j) == NULL);
+}
+
 int
 main (void)
 {
   test_one_disk ();
   test_several_disks ();
+  test_options_to_converter ();
+  test_customize_separately ();
+  test_customize_auto ();
+  test_nic_script ();
   CHECK_DONE ();
 }
