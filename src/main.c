@@ -6,6 +6,7 @@
 #include "log.h"
 #include "migrate.h"
 
+#include <json-c/json.h>
 #include <libxml/parser.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,17 @@ main (int argc, char **argv)
   }
   if (rc == -1)
     log_error ("%s", err.msg);
+  /* --json callers (the Ansible module) get the failure as JSON too; the
+   * migration commands print their own result object. */
+  if (rc == -1 && cfg.json && cfg.command &&
+      (strcmp (cfg.command, "status") == 0 || strcmp (cfg.command, "inspect") == 0)) {
+    json_object *o = json_object_new_object ();
+    json_object_object_add (o, "ok", json_object_new_boolean (false));
+    json_object_object_add (o, "error", json_object_new_string (err.msg));
+    json_object_object_add (o, "exit_code", json_object_new_int (err.code));
+    puts (json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put (o);
+  }
   log_close ();
   return rc == -1 ? err.code : EXIT_SUCCESS;
 }

@@ -32,3 +32,8 @@ assert_eq 2 "$rc" "bad BOOL"
 rc=0; out=$("$VMIGRATE" frobnicate q01 2>&1) || rc=$?
 assert_eq 2 "$rc" "unknown command"
 assert_contains "$("$VMIGRATE" --help)" "cutover VM" "help lists the commands"
+
+# --json callers get failures as JSON on stdout too.
+js=$("$VMIGRATE" status nosuchvm --json 2>/dev/null) && fail "status of an unknown VM must fail"
+$PY -c 'import json,sys; r = json.loads(sys.argv[1]); assert r["ok"] is False and r["exit_code"] == 4 and "nosuchvm" in r["error"], r' "$js" ||
+    fail "status --json failure is not JSON: $js"
