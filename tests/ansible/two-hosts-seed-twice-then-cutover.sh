@@ -52,6 +52,20 @@ assert_eq conv2 "$(result "$A" seed1 lin02 "r['host']")" "lin02 on conv2"
 for vm in lin01 win02; do
     assert_eq "$VMIGRATE_CONVERSION_HOST" "$(result "$A" seed1 $vm "r['conversion_host']")" "$vm server"
 done
+# Several VMs at a time per host: on each host the two seeding runs overlap.
+$PY - "$A/argv.log" "$VMIGRATE_CONVERSION_HOST" "$VMIGRATE_CONVERSION_HOST_2" <<'PYEOF' || fail "a host did not run its VMs at the same time"
+import sys
+spans = {}
+for line in open(sys.argv[1]):
+    w = line.split()
+    if w[0] != "span" or "migrate" not in w or "--conversion-host" not in w:
+        continue
+    host = w[w.index("--conversion-host") + 1]
+    spans.setdefault(host, []).append((float(w[1]), float(w[2])))
+for host in sys.argv[2:4]:
+    s = sorted(spans.get(host, []))
+    assert any(b[0] < a[1] for a, b in zip(s, s[1:])), (host, s)
+PYEOF
 for vm in win01 lin02; do
     assert_eq "$VMIGRATE_CONVERSION_HOST_2" "$(result "$A" seed1 $vm "r['conversion_host']")" "$vm server"
 done

@@ -12,8 +12,9 @@ VMIGRATE_ABS="$(cd "$(dirname "$VMIGRATE")" && pwd)/$(basename "$VMIGRATE")"
 write_inventory() {
     _d=$1; shift
     mkdir -p "$_d/results" "$_d/tmp" "$_d/logs"
-    # vmigrate behind a wrapper that records its argv and the mode of the
-    # password file it is given (the module must use a 0600 file).
+    # vmigrate behind a wrapper that records its argv, the mode of the
+    # password file it is given (the module must use a 0600 file) and when
+    # each run started and ended.
     cat > "$_d/vmigrate-wrapper" <<SH
 #!/bin/sh
 prev=
@@ -22,7 +23,12 @@ for a in "\$@"; do
     prev=\$a
 done
 echo "argv \$*" >> "$_d/argv.log"
-exec "$VMIGRATE_ABS" "\$@"
+start=\$(date +%s.%N)
+"$VMIGRATE_ABS" "\$@"
+rc=\$?
+# When each run started and ended, to prove one host runs several at once.
+echo "span \$start \$(date +%s.%N) \$*" >> "$_d/argv.log"
+exit \$rc
 SH
     chmod +x "$_d/vmigrate-wrapper"
     _vms=$(printf '"%s",' "$@")
