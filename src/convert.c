@@ -69,6 +69,23 @@ push_command (char **argv, size_t *n, size_t cap, const char *command)
   return ok;
 }
 
+/* The --run and --firstboot options (ours, the NIC step, then first-boot
+ * scripts), for the converter or for virt-customize alike. */
+static bool
+push_scripts (char **argv, size_t *n, size_t cap, const struct convert_job *job,
+              const char *nic_script)
+{
+  bool ok = true;
+
+  for (size_t i = 0; ok && i < job->nrun; i++)
+    ok = push (argv, n, cap, "--run") && push (argv, n, cap, job->run[i]);
+  if (ok && nic_script)
+    ok = push (argv, n, cap, "--run") && push (argv, n, cap, nic_script);
+  for (size_t i = 0; ok && i < job->nfirstboot; i++)
+    ok = push (argv, n, cap, "--firstboot") && push (argv, n, cap, job->firstboot[i]);
+  return ok;
+}
+
 static size_t
 argv_cap (const struct convert_job *job)
 {
@@ -138,16 +155,8 @@ convert_argv_nic (const struct convert_job *job, const char *xml_path, const cha
   for (size_t i = 0; i < job->noptions; i++)
     if (!push (argv, &n, cap, job->options[i]))
       goto oom;
-  if (convert_customize_in_converter (job)) {
-    for (size_t i = 0; i < job->nrun; i++)
-      if (!push (argv, &n, cap, "--run") || !push (argv, &n, cap, job->run[i]))
-        goto oom;
-    if (nic_script && (!push (argv, &n, cap, "--run") || !push (argv, &n, cap, nic_script)))
-      goto oom;
-    for (size_t i = 0; i < job->nfirstboot; i++)
-      if (!push (argv, &n, cap, "--firstboot") || !push (argv, &n, cap, job->firstboot[i]))
-        goto oom;
-  }
+  if (convert_customize_in_converter (job) && !push_scripts (argv, &n, cap, job, nic_script))
+    goto oom;
   const char *mode = job->ndevices == 1 ? "disk" : "libvirtxml";
   const char *input = job->ndevices == 1 ? job->devices[0] : xml_path;
   if (!push (argv, &n, cap, "-i") || !push (argv, &n, cap, mode) || !push (argv, &n, cap, input))
@@ -180,14 +189,8 @@ convert_customize_argv (const struct convert_job *job, const char *nic_script, s
   for (size_t i = 0; i < job->ndevices; i++)
     if (!push (argv, &n, cap, "-a") || !push (argv, &n, cap, job->devices[i]))
       goto oom;
-  for (size_t i = 0; i < job->nrun; i++)
-    if (!push (argv, &n, cap, "--run") || !push (argv, &n, cap, job->run[i]))
-      goto oom;
-  if (nic_script && (!push (argv, &n, cap, "--run") || !push (argv, &n, cap, nic_script)))
+  if (!push_scripts (argv, &n, cap, job, nic_script))
     goto oom;
-  for (size_t i = 0; i < job->nfirstboot; i++)
-    if (!push (argv, &n, cap, "--firstboot") || !push (argv, &n, cap, job->firstboot[i]))
-      goto oom;
   return argv;
 oom:
   convert_argv_free (argv);
