@@ -50,7 +50,8 @@ if [ ! -s "$IMG" ]; then
     fi
     start=$(date +%s)
     work=$(mktemp -d "${TMPDIR:-/var/tmp}/vmigrate-guest.XXXXXX")
-    trap 'umount -R "$work/root" 2>/dev/null; rm -rf "$work"' EXIT
+    # (under set -e a failing command in the trap would become the exit status)
+    trap 'umount -R "$work/root" 2>/dev/null || true; rm -rf "$work"' EXIT
     root="$work/root"
     say "debootstrap $SUITE from $mirror"
     debootstrap --variant=minbase --arch=amd64 \
