@@ -85,10 +85,10 @@ VOLFILE=$(find "$LABDIR" -name "$VID.img" -type f | head -n1)
 [ -f "$VOLFILE" ] || fail "no volume file for $VID"
 
 step "files of the last window on the converted volume"
-assert_eq "written in the last window" "$(virt-cat -a "$VOLFILE" --format=raw /root/last-window.txt)" "last-window file"
-assert_eq "version 2, after window 2" "$(virt-cat -a "$VOLFILE" --format=raw /srv/data/keep.txt)" "modified file"
-virt-cat -a "$VOLFILE" --format=raw /root/window1.txt >/dev/null 2>&1 && fail "deleted file still there"
-links=$(guestfish --ro -a "$VOLFILE" --format=raw -i glob cat '/etc/systemd/network/10-vmigrate-*.link')
+assert_eq "written in the last window" "$(virt-cat --format=raw -a "$VOLFILE" /root/last-window.txt)" "last-window file"
+assert_eq "version 2, after window 2" "$(virt-cat --format=raw -a "$VOLFILE" /srv/data/keep.txt)" "modified file"
+virt-cat --format=raw -a "$VOLFILE" /root/window1.txt >/dev/null 2>&1 && fail "deleted file still there"
+links=$(guestfish --ro --format=raw -a "$VOLFILE" -i glob cat '/etc/systemd/network/10-vmigrate-*.link')
 assert_contains "$links" "Name=ens192" "ens192 pinned by MAC"
 MAC=$(printf '%s\n' "$links" | sed -n 's/^MACAddress=//p' | head -n1)
 [ -n "$MAC" ] || fail "no MAC in the .link file"
