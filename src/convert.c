@@ -1,6 +1,7 @@
 /* Running virt-v2v-in-place and keeping its log. */
 #include "convert.h"
 #include "log.h"
+#include "vsphere/xml.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,23 +18,37 @@ convert_libvirt_xml (const struct convert_job *job)
 {
   char *out = NULL;
   size_t len = 0;
-  FILE *f = open_memstream (&out, &len);
+  /* VM names and device paths are data, not markup ("R&D <test>" is a
+   * valid vSphere VM name). */
+  char *name = xml_escape (job->vm_name);
+  FILE *f = name ? open_memstream (&out, &len) : NULL;
+  bool ok = f != NULL;
 
-  if (f == NULL)
-    return NULL;
-  fprintf (f, "<domain type='kvm'>\n  <name>%s</name>\n  <memory unit='KiB'>2097152</memory>\n"
-           "  <vcpu>2</vcpu>\n  <os%s>\n    <type arch='x86_64'>hvm</type>\n  </os>\n"
-           "  <devices>\n", job->vm_name,
-           job->firmware && strcmp (job->firmware, "efi") == 0 ? " firmware='efi'" : "");
-  for (size_t i = 0; i < job->ndevices; i++) {
+  if (f)
+    fprintf (f, "<domain type='kvm'>\n  <name>%s</name>\n  <memory unit='KiB'>2097152</memory>\n"
+             "  <vcpu>2</vcpu>\n  <os%s>\n    <type arch='x86_64'>hvm</type>\n  </os>\n"
+             "  <devices>\n", name,
+             job->firmware && strcmp (job->firmware, "efi") == 0 ? " firmware='efi'" : "");
+  for (size_t i = 0; ok && i < job->ndevices; i++) {
     struct stat st;
     bool block = stat (job->devices[i], &st) == 0 && S_ISBLK (st.st_mode);
-    fprintf (f, "    <disk type='%s' device='disk'>\n      <driver name='qemu' type='raw'/>\n"
-             "      <source %s='%s'/>\n      <target dev='sd%c' bus='scsi'/>\n    </disk>\n",
-             block ? "block" : "file", block ? "dev" : "file", job->devices[i], (char) ('a' + i));
+    char *dev = xml_escape (job->devices[i]);
+    ok = dev != NULL;
+    if (ok)
+      fprintf (f, "    <disk type='%s' device='disk'>\n      <driver name='qemu' type='raw'/>\n"
+               "      <source %s='%s'/>\n      <target dev='sd%c' bus='scsi'/>\n    </disk>\n",
+               block ? "block" : "file", block ? "dev" : "file", dev, (char) ('a' + i));
+    free (dev);
   }
-  fprintf (f, "  </devices>\n</domain>\n");
-  fclose (f);
+  if (f) {
+    fprintf (f, "  </devices>\n</domain>\n");
+    fclose (f);
+  }
+  free (name);
+  if (!ok) {
+    free (out);
+    return NULL;
+  }
   return out;
 }
 

@@ -48,6 +48,21 @@ test_several_disks (void)
   free (xml);
 }
 
+/* A VM name with markup characters stays data in the guest description. */
+static void
+test_vm_name_with_markup_is_escaped (void)
+{
+  const char *devs[] = { "/tmp/a&b.img", "/tmp/c.img" };
+  struct convert_job j = { .command = "virt-v2v-in-place", .vm_name = "R&D <web'1>",
+                           .ndevices = 2, .devices = devs };
+  char *xml = convert_libvirt_xml (&j);
+
+  CHECK (xml && strstr (xml, "<name>R&amp;D &lt;web&apos;1&gt;</name>"));
+  CHECK (xml && strstr (xml, "file='/tmp/a&amp;b.img'"));
+  CHECK (xml && !strstr (xml, "R&D"));
+  free (xml);
+}
+
 /* --v2v-option words go before -i; with customize=converter the --run and
  * --firstboot scripts (and the NIC step) go to the converter too. */
 static void
@@ -135,6 +150,7 @@ main (void)
 {
   test_one_disk ();
   test_several_disks ();
+  test_vm_name_with_markup_is_escaped ();
   test_options_to_converter ();
   test_customize_separately ();
   test_customize_auto ();
