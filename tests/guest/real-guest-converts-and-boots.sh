@@ -22,6 +22,24 @@ guest_write deb12 "write /srv/data/keep.txt \"version 2, after window 2\"
 write /root/last-window.txt \"written in the last window\"
 rm /root/window1.txt"
 
+step "a conversion that fails after changing the disk is reverted"
+# The real conversion succeeds, then a --run step of the customization fails:
+# the volume must come back exactly as it was before conversion.
+printf '#!/bin/sh\necho "vmigrate-test: this step fails on purpose"\nexit 1\n' >"$WORK/refuse.sh"
+rc=0
+out=$(vmigrate cutover deb12 --log "$WORK/vmigrate.log" --v2v-command virt-v2v-in-place \
+      --shutdown-timeout 5 --v2v-run "$WORK/refuse.sh" 2>&1) || rc=$?
+assert_eq 7 "$rc" "exit code of a failed conversion"
+FAILLOG=$(ls -t "$WORK"/vmigrate-v2v-deb12-*.log | head -n1)
+assert_contains "$out" "its log is $FAILLOG" "the message names the converter's log"
+assert_contains "$out" "reverted" "the message says the volume was reverted"
+grep -q "Finishing off" "$FAILLOG" || { tail -n 30 "$FAILLOG" >&2; fail "the real conversion did not run first"; }
+assert_eq false "$(meta deb12 0 converted)" "not marked converted"
+assert_volume_matches_disk deb12 0
+assert_all_detached deb12
+assert_eq 0 "$(nsnapshots deb12)" "vSphere snapshots left"
+sleep 1   # the next converter log gets its own name (one per second)
+
 step "cutover with the real virt-v2v-in-place"
 guest_cutover deb12
 assert_eq true "$(meta deb12 0 converted)" "converted=true"
@@ -30,10 +48,20 @@ grep -q "converting the guest: virt-v2v-in-place -i disk" "$WORK/vmigrate.log" |
 
 step "files of the last window on the converted volume"
 VOLFILE=$(volume_file deb12 0)
-assert_eq "written in the last window" "$(virt-cat --format=raw -a "$VOLFILE" /root/last-window.txt)" "last-window file"
-assert_eq "version 2, after window 2" "$(virt-cat --format=raw -a "$VOLFILE" /srv/data/keep.txt)" "modified file"
-virt-cat --format=raw -a "$VOLFILE" /root/window1.txt >/dev/null 2>&1 && fail "deleted file still there"
-MAC=$(guest_mac "$VOLFILE")
+guest_read "$VOLFILE" <<EOF
+echo @last
+read-lines /root/last-window.txt
+echo @keep
+read-lines /srv/data/keep.txt
+echo @gone
+is-file /root/window1.txt
+echo @links
+glob read-lines /etc/systemd/network/10-vmigrate-*.link
+EOF
+assert_eq "written in the last window" "$(guest_section last)" "last-window file"
+assert_eq "version 2, after window 2" "$(guest_section keep)" "modified file"
+assert_eq false "$(guest_section gone)" "the file deleted in the last window is gone"
+MAC=$(guest_mac)
 
 step "boot the converted volume (virtio-blk, virtio-net mac $MAC, TCG)"
 guest_boot "$MAC" "$VOLFILE"
