@@ -11,7 +11,8 @@
 # The initramfs is built with MODULES=dep (what makes virt-v2v's rebuild fast).
 #
 # The result is cached in $VMIGRATE_GUEST_CACHE (default
-# /var/cache/vmigrate-guest) under the hash of this script: a rerun copies it.
+# /var/cache/vmigrate-guest) under the hash of this script: a rerun copies it
+# (older images are removed).
 # Needs root, debootstrap, guestfish (libguestfs-tools) and a Debian mirror
 # (VMIGRATE_GUEST_MIRROR, default: the one apt uses).
 set -eu
@@ -105,6 +106,10 @@ umount-all
 EOF
     mv "$work/disk.img" "$IMG.tmp"
     mv "$IMG.tmp" "$IMG"
+    # Images of older versions of this script are stale: keep only this one.
+    for old in "$CACHE"/debian12-*.img; do
+        [ "$old" = "$IMG" ] || rm -f "$old"
+    done
     say "built $IMG in $(( $(date +%s) - start )) s"
 fi
 cp --sparse=always "$IMG" "$OUT"
