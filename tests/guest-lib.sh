@@ -17,7 +17,7 @@ guest_requirements() {
     # The converter runs inside libguestfs's appliance: if that cannot
     # start (no qemu, no usable kernel, a sandbox), nothing can convert.
     if ! _out=$(timeout 600 guestfish --ro --format=raw -a /dev/null run 2>&1); then
-        echo "SKIP: virt-v2v cannot run here: the libguestfs appliance does not start: $(printf '%s' "$_out" | tail -n 3 | tr '\n' ' ')"
+        echo "SKIP: virt-v2v cannot run here: the libguestfs appliance does not start ($(printf '%s\n' "$_out" | grep -m1 'error' | sed 's/^.*libguestfs: //'); libguestfs-test-tool shows why)"
         exit 77
     fi
 }
