@@ -107,6 +107,69 @@ argv_cap (const struct convert_job *job)
   return 64 + job->noptions + 2 * (job->nrun + job->nfirstboot + job->ndevices) + 4;
 }
 
+/* OPT appears in TEXT as a whole option word ("--run", not "--run-command"). */
+static bool
+lists_option (const char *text, const char *opt)
+{
+  size_t len = strlen (opt);
+  for (const char *p = strstr (text, opt); p; p = strstr (p + 1, opt)) {
+    char after = p[len];
+    if ((p == text || p[-1] == ' ' || p[-1] == ',' || p[-1] == '\n')
+        && !(after == '-' || (after >= 'a' && after <= 'z')))
+      return true;
+  }
+  return false;
+}
+
+/* Does the converter program take virt-customize's --run and --firstboot?
+ * Its --help lists its options (Debian 12's virt-v2v-in-place 2.2 lists
+ * neither); a wrapper script passes --help on to the program it wraps. */
+static bool
+converter_takes_customize (const char *command)
+{
+  char prog[4096], out[65536], junk[4096];
+  size_t len = strcspn (command, " \t"), n = 0;
+  int fds[2], status;
+
+  if (len == 0 || len >= sizeof prog || pipe2 (fds, O_CLOEXEC) == -1)
+    return false;
+  memcpy (prog, command, len);
+  prog[len] = '\0';
+  pid_t pid = fork ();
+  if (pid == -1) {
+    close (fds[0]);
+    close (fds[1]);
+    return false;
+  }
+  if (pid == 0) {
+    int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+      dup2 (null, 0);
+      dup2 (null, 2);
+    }
+    dup2 (fds[1], 1);
+    execlp (prog, prog, "--help", (char *) NULL);
+    _exit (127);
+  }
+  close (fds[1]);
+  for (;;) {
+    /* Keep reading past a full buffer so the child never blocks on us. */
+    bool room = n < sizeof out - 1;
+    ssize_t r = read (fds[0], room ? out + n : junk, room ? sizeof out - 1 - n : sizeof junk);
+    if (r == -1 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      break;
+    if (room)
+      n += (size_t) r;
+  }
+  out[n] = '\0';
+  close (fds[0]);
+  while (waitpid (pid, &status, 0) == -1 && errno == EINTR)
+    ;
+  return lists_option (out, "--run") && lists_option (out, "--firstboot");
+}
+
 bool
 convert_customize_in_converter (const struct convert_job *job)
 {
@@ -115,42 +178,9 @@ convert_customize_in_converter (const struct convert_job *job)
     return true;
   if (m && strcmp (m, "virt-customize") == 0)
     return false;
-  /* auto: a script (#!) is a wrapper or stand-in that takes virt-v2v's
-   * customize options; a binary is the real virt-v2v-in-place, whose
-   * versions differ (2.2 has none): virt-customize works with every one. */
-  char prog[4096];
-  size_t len = strcspn (job->command, " \t");
-  if (len == 0 || len >= sizeof prog)
-    return false;
-  memcpy (prog, job->command, len);
-  prog[len] = '\0';
-  char *path = NULL;
-  if (strchr (prog, '/'))
-    path = strdup (prog);
-  else {
-    const char *env = getenv ("PATH");
-    char *dirs = strdup (env ? env : "/usr/bin:/bin"), *save = NULL;
-    for (char *d = dirs ? strtok_r (dirs, ":", &save) : NULL; d && !path;
-         d = strtok_r (NULL, ":", &save)) {
-      char *cand = NULL;
-      if (asprintf (&cand, "%s/%s", d, prog) < 0)
-        break;
-      if (access (cand, X_OK) == 0)
-        path = cand;
-      else
-        free (cand);
-    }
-    free (dirs);
-  }
-  bool script = false;
-  FILE *f = path ? fopen (path, "rb") : NULL;
-  if (f) {
-    char magic[2];
-    script = fread (magic, 1, 2, f) == 2 && magic[0] == '#' && magic[1] == '!';
-    fclose (f);
-  }
-  free (path);
-  return script;
+  /* auto: the converter when its build takes the options, else
+   * virt-customize after it (works with every version). */
+  return converter_takes_customize (job->command);
 }
 
 char **

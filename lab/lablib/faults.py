@@ -26,6 +26,8 @@ KNOB_DEFAULTS = {
     "omit_capacity_bytes": 0,        # 1: VirtualDisk without capacityInBytes (old hosts)
     "soap_xsi_prefix": "xsi",        # prefix bound to XMLSchema-instance in replies
     "soap_xsd_prefix": "xsd",        # prefix bound to XMLSchema in replies
+    "v2v_customize_options": 1,      # 0: the converter stand-in has no --run/--firstboot
+                                     #    (like Debian 12's virt-v2v-in-place 2.2)
 }
 
 ACTIONS = ("http-500", "http-503", "http-429", "drop", "delay", "soap-fault",

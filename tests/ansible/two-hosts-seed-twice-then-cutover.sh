@@ -118,7 +118,28 @@ for vm in $VMS; do assert_eq false "$(meta $vm 0 converted)" "$vm not converted 
 
 # -- cutover (with a last change on win02).
 "$LABCTL" vm-write --dir "$LABDIR" win02 --percent 5 --seed 9 >/dev/null
-playbook "$A" cutover -e cbt_sync=true -e cutover=true || fail "cutover: $(tail -30 "$A/cutover.out")"
+# os-migrate's conversion extras (paths with a blank, as sites have them).
+mkdir -p "$A/site scripts"
+printf '#!/bin/sh\necho run\n' > "$A/site scripts/run.sh"
+printf '#!/bin/sh\necho firstboot\n' > "$A/site scripts/firstboot.sh"
+playbook "$A" cutover -e cbt_sync=true -e cutover=true \
+    -e "{\"runscript\": \"$A/site scripts/run.sh\", \"bootscript\": \"$A/site scripts/firstboot.sh\", \"extraopts\": \"--root first\"}" ||
+    fail "cutover: $(tail -30 "$A/cutover.out")"
+# Each conversion got them as separate words: the script paths whole, the
+# options before -i (this converter build takes --run/--firstboot itself).
+$PY - "$LABDIR/v2v-calls.jsonl" "$A/site scripts" <<'PYEOF' || fail "the converter did not get runscript/bootscript/extraopts"
+import json, sys
+calls = [json.loads(l) for l in open(sys.argv[1])]
+d = sys.argv[2]
+ok = len(calls) == 4
+for c in calls:
+    o = [tuple(x) for x in c["options"]]
+    a = c["argv"]
+    ok = ok and ("--run", d + "/run.sh") in o and ("--firstboot", d + "/firstboot.sh") in o
+    ok = ok and ("--root", "first") in o and a.index("--root") < a.index("-i")
+print(json.dumps([c["argv"] for c in calls], indent=1))
+sys.exit(0 if ok else 1)
+PYEOF
 for vm in $VMS; do
     assert_eq true "$(result "$A" cutover $vm "r['changed']")" "cutover changed $vm"
     assert_eq true "$(result "$A" cutover $vm "r['converted']")" "cutover converted $vm"

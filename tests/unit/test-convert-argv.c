@@ -3,8 +3,10 @@
 #include "check.h"
 #include "convert.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void
@@ -112,19 +114,30 @@ test_customize_separately (void)
   convert_argv_free (c);
 }
 
-/* auto: a #! script (stand-in, wrapper) takes the options, a binary does not. */
+/* auto: the converter gets the scripts only when its --help lists --run
+ * and --firstboot as options (a build that has them). */
 static void
 test_customize_auto (void)
 {
   struct convert_job j = { .command = "/bin/sh -c true", .customize = "auto" };
   char path[] = "/tmp/test-convert-argv.XXXXXX";
   int fd = mkstemp (path);
+  const char *with = "#!/bin/sh\necho '  --firstboot <script>   Install firstboot script'\n"
+                     "echo '  --run <script>         Run script in disk image'\n";
+  const char *lookalike = "#!/bin/sh\necho '  --run-command <cmd>  --firstboot-command <cmd>'\n";
 
   CHECK (!convert_customize_in_converter (&j));
-  CHECK (fd >= 0 && write (fd, "#!/bin/sh\n", 10) == 10);
+  CHECK (fd >= 0 && write (fd, with, strlen (with)) == (ssize_t) strlen (with));
+  CHECK (fchmod (fd, 0700) == 0);
   close (fd);
   j.command = path;
   CHECK (convert_customize_in_converter (&j));
+  fd = open (path, O_WRONLY | O_TRUNC);
+  CHECK (fd >= 0 && write (fd, lookalike, strlen (lookalike)) == (ssize_t) strlen (lookalike));
+  close (fd);
+  CHECK (!convert_customize_in_converter (&j));
+  j.command = "/nonexistent/virt-v2v-in-place";
+  CHECK (!convert_customize_in_converter (&j));
   unlink (path);
 }
 

@@ -138,14 +138,17 @@ options:
     description: The converter command, with options (default C(virt-v2v-in-place) or C(VMIGRATE_V2V_COMMAND)).
     type: str
   runscript:
-    description: A script the converter runs in the guest (C(--run FILE) of virt-v2v-in-place).
+    description:
+      - A script run inside the guest at conversion (C(--run FILE)). vmigrate gives it to the
+        converter when its build takes C(--run), else to virt-customize right after the
+        conversion (Debian 12's virt-v2v-in-place 2.2 has no C(--run)).
     type: path
   bootscript:
-    description: A script run at the first boot of the guest (C(--firstboot FILE)).
+    description: A script run at the first boot of the guest (C(--firstboot FILE)), passed like I(runscript).
     type: path
     aliases: [firstboot]
   extraopts:
-    description: More options for the converter, appended to its command line.
+    description: More options for the converter (shell words), placed before its C(-i).
     type: str
   enable_cbt:
     description: Turn Changed Block Tracking on when it is off (effective at the first snapshot).
@@ -447,19 +450,20 @@ class Runner(object):
             args += ["--ca-file", p["ca_file"]]
         return args
 
-    def v2v_command(self):
+    def v2v_options(self):
+        """The converter and its scripts: vmigrate hands --run/--firstboot to the
+        converter when its build takes them, else to virt-customize after it."""
         p = self.p
-        extra = []
+        args = []
+        if p["v2v_command"]:
+            args += ["--v2v-command", p["v2v_command"]]
         if p["runscript"]:
-            extra += ["--run", p["runscript"]]
+            args += ["--v2v-run", p["runscript"]]
         if p["bootscript"]:
-            extra += ["--firstboot", p["bootscript"]]
-        if p["extraopts"]:
-            extra += shlex.split(p["extraopts"])
-        if not extra and not p["v2v_command"]:
-            return []
-        base = p["v2v_command"] or self.env.get("VMIGRATE_V2V_COMMAND") or "virt-v2v-in-place"
-        return ["--v2v-command", " ".join([base] + [shlex.quote(x) for x in extra])]
+            args += ["--v2v-firstboot", p["bootscript"]]
+        for word in shlex.split(p["extraopts"] or ""):
+            args += ["--v2v-option", word]
+        return args
 
     def common(self):
         """Options shared by every vmigrate command (computed once: it writes the secrets)."""
@@ -492,7 +496,7 @@ class Runner(object):
             args.append("--enable-cbt")
         if p["debug"]:
             args.append("-v")
-        return args + self.v2v_command()
+        return args + self.v2v_options()
 
     def run(self, args):
         """Run vmigrate ARGS; return (rc, stdout, stderr). SIGTERM on timeout."""
