@@ -337,8 +337,13 @@ run_logged (char **argv, const char *log_path, const char *what, struct vmerr *e
 int
 convert_run (const struct convert_job *job, char **log_path, struct vmerr *err)
 {
-  char xml_path[] = "/tmp/vmigrate-domain.XXXXXX";
-  char nic_path[] = "/tmp/vmigrate-nic-names.XXXXXX";
+  /* Honour TMPDIR (the Ansible module gives each run a private one). */
+  const char *tmp = getenv ("TMPDIR");
+  char xml_path[4096], nic_path[4096];
+  if (tmp == NULL || *tmp == '\0' || strlen (tmp) > 4000)
+    tmp = "/tmp";
+  snprintf (xml_path, sizeof xml_path, "%s/vmigrate-domain.XXXXXX", tmp);
+  snprintf (nic_path, sizeof nic_path, "%s/vmigrate-nic-names.XXXXXX", tmp);
   char **argv = NULL, **cargv = NULL, *nic = NULL;
   int xml_fd = -1, nic_fd = -1, rc = -1;
 
