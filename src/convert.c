@@ -346,6 +346,11 @@ convert_run (const struct convert_job *job, char **log_path, struct vmerr *err)
   snprintf (nic_path, sizeof nic_path, "%s/vmigrate-nic-names.XXXXXX", tmp);
   char **argv = NULL, **cargv = NULL, *nic = NULL;
   int xml_fd = -1, nic_fd = -1, rc = -1;
+  /* Decide once who applies the scripts ("auto" runs the converter's
+   * --help); both argv builders below then read the settled choice. */
+  struct convert_job settled = *job;
+  settled.customize = convert_customize_in_converter (job) ? "converter" : "virt-customize";
+  job = &settled;
 
   *log_path = NULL;
   if (job->ndevices > 1) {
