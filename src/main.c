@@ -1,52 +1,59 @@
 /* vmigrate: move VMware VMs to OpenStack with minimal downtime.
- * Entry point: parse the configuration, run one command, print the error
- * once, exit with its code (documented in vmigrate(1)). */
-#include "commands.h"
-#include "config.h"
+ * Entry point: parse the configuration, run one command from the table,
+ * print the error once, exit with its code (documented in vmigrate(1)). */
+#include "cmd.h"
 #include "log.h"
-#include "migrate.h"
+#include "options.h"
+#include "report.h"
 
-#include <json-c/json.h>
 #include <libxml/parser.h>
-#include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+static const struct command {
+  const char *name;                /* as typed */
+  int (*run) (const struct config *cfg, const struct report_ops *out, struct vmerr *err);
+  bool json_failure;               /* --json: the error is a JSON object too (the
+                                    * migration commands put it in their result) */
+} commands[] = {
+  { "inspect", cmd_inspect, true },
+  { "status", cmd_status, true },
+  { "sync", cmd_migrate, false },
+  { "cutover", cmd_migrate, false },
+  { "migrate", cmd_migrate, false },
+};
 
 int
 main (int argc, char **argv)
 {
   struct config cfg;
   struct vmerr err = { 0 };
+  const struct command *cmd = NULL;
+  struct report report;
+  struct report_ops out;
   int rc;
 
   rc = config_parse (&cfg, argc, argv, &err);
   if (rc == 1)
     return EXIT_SUCCESS;
+  /* The command is known even when a later argument was wrong: a JSON
+   * caller of status gets its error as JSON then too. */
+  for (size_t i = 0; cfg.command && i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp (cfg.command, commands[i].name) == 0)
+      cmd = &commands[i];
+  report_init (&report, &out, &cfg);
   if (rc == 0 && log_open (cfg.verbose, cfg.log_file) == -1)
     rc = vmerr_set (&err, VMERR_CONFIG, "cannot open the log file %s", cfg.log_file);
   if (rc == 0) {
     xmlInitParser ();
-    if (strcmp (cfg.command, "inspect") == 0)
-      rc = cmd_inspect (&cfg, &err);
-    else if (strcmp (cfg.command, "status") == 0)
-      rc = cmd_status (&cfg, &err);
-    else
-      rc = migrate_run (&cfg, &err);
+    rc = cmd->run (&cfg, &out, &err);
     xmlCleanupParser ();
   }
   if (rc == -1)
     log_error ("%s", err.msg);
-  /* --json callers (the Ansible module) get the failure as JSON too; the
-   * migration commands print their own result object. */
-  if (rc == -1 && cfg.json && cfg.command &&
-      (strcmp (cfg.command, "status") == 0 || strcmp (cfg.command, "inspect") == 0)) {
-    json_object *o = json_object_new_object ();
-    json_object_object_add (o, "ok", json_object_new_boolean (false));
-    json_object_object_add (o, "error", json_object_new_string (err.msg));
-    json_object_object_add (o, "exit_code", json_object_new_int (err.code));
-    puts (json_object_to_json_string_ext (o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put (o);
-  }
+  if (rc == -1 && cmd && cmd->json_failure)
+    report_failure (&report, &err);
   log_close ();
   return rc == -1 ? err.code : EXIT_SUCCESS;
 }

@@ -1,8 +1,7 @@
 /* Pipelined NBD reads (libnbd AIO) written in order to the target. */
-#include "copy/engine.h"
-#include "copy/progress.h"
+#include "engine.h"
+#include "progress.h"
 #include "interrupt.h"
-#include "log.h"
 
 #include <inttypes.h>
 #include <libnbd.h>
@@ -142,12 +141,12 @@ copy_extents (const char *socket, struct target *t, const struct extent_list *li
     }
     stats->bytes_read += (int64_t) s->len;
     if (all_zero (s->buf, s->len)) {
-      if (t->ops->zero (t, s->offset, (int64_t) s->len, err) == -1)
+      if (target_zero (t, s->offset, (int64_t) s->len, err) == -1)
         goto drain_out;
       stats->bytes_zeroed += (int64_t) s->len;
     }
     else {
-      if (t->ops->pwrite (t, s->buf, s->len, s->offset, err) == -1)
+      if (target_pwrite (t, s->buf, s->len, s->offset, err) == -1)
         goto drain_out;
       stats->bytes_written += (int64_t) s->len;
     }
@@ -180,7 +179,7 @@ copy_zero_complement (struct target *t, const struct extent_list *list, int64_t 
   for (size_t i = 0; i <= list->n; i++) {
     int64_t next = i < list->n ? list->v[i].offset : capacity;
     if (next > pos) {
-      if (t->ops->zero (t, pos, next - pos, err) == -1)
+      if (target_zero (t, pos, next - pos, err) == -1)
         return -1;
       stats->bytes_zeroed += next - pos;
     }

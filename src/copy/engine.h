@@ -4,9 +4,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "copy/target.h"
+#include "target.h"
 #include "error.h"
 #include "extent.h"
+
+/* Thread-safe: each call opens its own NBD connection and buffers, so disks
+ * may be copied from several threads at once (the log keeps lines whole). */
 
 /* The data plane: read extents from an NBD server, write them to a target.
  * It only moves extents; what to copy is decided by the caller. */

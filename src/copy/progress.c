@@ -1,5 +1,5 @@
 /* Copy progress on the terminal and in the log. */
-#include "copy/progress.h"
+#include "progress.h"
 #include "clock.h"
 #include "log.h"
 

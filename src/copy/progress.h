@@ -4,6 +4,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Not thread-safe: one struct progress per copy, updated by the thread that
+ * copies. */
+
 /* Progress of one copy: a live line (bytes, rate, ETA) on a terminal,
  * and a line in the log every 10%. */
 

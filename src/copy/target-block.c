@@ -1,15 +1,11 @@
 /* Target ops for a block device (the attached Cinder volume). */
-#include "copy/target.h"
+#include "target-internal.h"
 
 #include <errno.h>
 #include <linux/fs.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-
-int target_pwrite_all (struct target *t, const void *buf, size_t len, int64_t offset,
-                       struct vmerr *err);
-int target_write_zeroes (struct target *t, int64_t offset, int64_t len, struct vmerr *err);
 
 static int
 block_zero (struct target *t, int64_t offset, int64_t len, struct vmerr *err)

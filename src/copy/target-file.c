@@ -1,5 +1,5 @@
 /* Target ops for a regular file: holes for zeroes, fsync for durability. */
-#include "copy/target.h"
+#include "target-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,10 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-int target_pwrite_all (struct target *t, const void *buf, size_t len, int64_t offset,
-                       struct vmerr *err);
-
-/* Shared by both ops tables: pwrite until done. */
 int
 target_pwrite_all (struct target *t, const void *buf, size_t len, int64_t offset,
                    struct vmerr *err)
@@ -31,9 +27,6 @@ target_pwrite_all (struct target *t, const void *buf, size_t len, int64_t offset
   }
   return 0;
 }
-
-/* Zeroes by writing them: the portable fallback. */
-int target_write_zeroes (struct target *t, int64_t offset, int64_t len, struct vmerr *err);
 
 int
 target_write_zeroes (struct target *t, int64_t offset, int64_t len, struct vmerr *err)

@@ -1,5 +1,6 @@
-/* Opening a target and choosing its ops by what the path is. */
-#include "copy/target.h"
+/* Opening a target, choosing its ops by what the path is, and the calls
+ * that go through them. */
+#include "target-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,4 +59,28 @@ target_close (struct target *t)
     close (t->fd);
   free (t->path);
   free (t);
+}
+
+int64_t
+target_size (const struct target *t)
+{
+  return t->size;
+}
+
+int
+target_pwrite (struct target *t, const void *buf, size_t len, int64_t offset, struct vmerr *err)
+{
+  return t->ops->pwrite (t, buf, len, offset, err);
+}
+
+int
+target_zero (struct target *t, int64_t offset, int64_t len, struct vmerr *err)
+{
+  return t->ops->zero (t, offset, len, err);
+}
+
+int
+target_flush (struct target *t, struct vmerr *err)
+{
+  return t->ops->flush (t, err);
 }

@@ -4,10 +4,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "openstack/auth.h"
+#include "auth.h"
+#include "error.h"
 
-/* Internal to auth.c and clouds.c: each string setting of struct os_auth
- * with its OS_* variable and its clouds.yaml key. */
+/* Thread-safe: the table is read-only. */
+
+/* Internal to the settings readers (auth-env.c, clouds.c) and the model
+ * (auth.c): each string setting of struct os_auth with its OS_* variable
+ * and its clouds.yaml key. */
 
 struct os_setting {
   const char *env;   /* OS_* variable; NULL ends the table */
@@ -20,9 +24,6 @@ extern const struct os_setting os_settings[];
 
 /* The char * field at offset OFF of A. */
 char **os_auth_field (struct os_auth *a, size_t off);
-
-/* "false", "0", "no", "off" (for verify: false). */
-bool os_auth_false (const char *v);
 
 /* Shared tail of loading: auth type (AUTH_TYPE named NAME in messages, may
  * be NULL), required settings, URL and interface normalisation, default

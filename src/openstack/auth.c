@@ -1,16 +1,15 @@
-/* Keystone settings from the OS_* environment, their checks and defaults.
- * clouds.c reads the same settings from clouds.yaml through the table
- * below, so a setting's variable and key are named in one place. */
-#include "openstack/auth.h"
-#include "openstack/auth-settings.h"
-#include "openstack/util.h"
-#include "log.h"
+/* The Keystone settings model: each setting's OS_* variable and
+ * clouds.yaml key (one table, so both readers name a setting alike), the
+ * checks and defaults every reader ends with, copy, hint and free.  The
+ * readers (auth-env.c, clouds.c) build on this file; it knows neither. */
+#include "auth.h"
+#include "auth-settings.h"
+#include "util.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define F(field) offsetof (struct os_auth, field)
 
@@ -64,20 +63,6 @@ name_of (const struct os_auth *a, size_t off)
 {
   const struct os_setting *s = setting_at (off);
   return a->cloud ? s->key : s->env;
-}
-
-static bool
-truthy (const char *v)
-{
-  return v && (strcmp (v, "1") == 0 || strcasecmp (v, "true") == 0 ||
-               strcasecmp (v, "yes") == 0 || strcasecmp (v, "on") == 0);
-}
-
-bool
-os_auth_false (const char *v)
-{
-  return v && (strcmp (v, "0") == 0 || strcasecmp (v, "false") == 0 ||
-               strcasecmp (v, "no") == 0 || strcasecmp (v, "off") == 0);
 }
 
 #define NONE ((size_t) -1)
@@ -214,30 +199,6 @@ os_auth_finish (struct os_auth *a, const char *auth_type, const char *auth_type_
       (a->project_name && default_domain (&a->project_domain_name, &a->project_domain_id) == -1))
     return vmerr_set (err, VMERR_FAILED, "out of memory");
   return 0;
-}
-
-int
-os_auth_from_env (struct os_auth *a, struct vmerr *err)
-{
-  const char *v;
-
-  memset (a, 0, sizeof *a);
-  for (const struct os_setting *s = os_settings; s->env; s++) {
-    v = getenv (s->env);
-    if (v && *v && (*os_auth_field (a, s->off) = strdup (v)) == NULL)
-      return vmerr_set (err, VMERR_FAILED, "out of memory");
-  }
-  a->insecure = truthy (getenv ("OS_INSECURE"));
-  v = getenv ("OS_AUTH_TYPE");
-  return os_auth_finish (a, v && *v ? v : NULL, "OS_AUTH_TYPE", err);
-}
-
-int
-os_auth_load (struct os_auth *a, const char *cloud, struct vmerr *err)
-{
-  if (cloud && *cloud)
-    return os_auth_from_cloud (a, cloud, err);
-  return os_auth_from_env (a, err);
 }
 
 int

@@ -4,11 +4,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
 
 /* Keystone v3 settings, read like the openstack client reads them: from the
- * OS_* environment (an openrc file) or from a clouds.yaml entry
- * (--os-cloud NAME).  Every string is owned; secrets are wiped on free. */
+ * OS_* environment (auth-env.h) or from a clouds.yaml entry (clouds.h);
+ * auth-load.h picks one.  Every string is owned; secrets are wiped on
+ * free.  Not thread-safe: a struct os_auth has one owner (a connection
+ * keeps its own copy). */
 
 enum os_auth_method {
   OS_AUTH_PASSWORD,                /* OS_AUTH_TYPE password / v3password (default) */
@@ -37,33 +38,6 @@ struct os_auth {
   char *cloud;                 /* clouds.yaml entry name, NULL for the environment */
   char *cloud_file;            /* the clouds.yaml file it came from, or NULL */
 };
-
-/* Read the OS_* environment: OS_AUTH_URL, OS_USERNAME / OS_USER_ID,
- * OS_PASSWORD, OS_USER_DOMAIN_NAME / _ID, OS_PROJECT_NAME / _ID,
- * OS_PROJECT_DOMAIN_NAME / _ID, OS_DEFAULT_DOMAIN, OS_REGION_NAME,
- * OS_INTERFACE, OS_CACERT, OS_INSECURE, OS_AUTH_TYPE,
- * OS_APPLICATION_CREDENTIAL_ID / _NAME / _SECRET.  Returns 0, or -1 with
- * VMERR_CONFIG naming the variable to set.  Free A with os_auth_free
- * either way. */
-int os_auth_from_env (struct os_auth *a, struct vmerr *err);
-
-/* Read the clouds.yaml entry CLOUD from the first file found among
- * $OS_CLIENT_CONFIG_FILE, ./clouds.yaml, ~/.config/openstack/clouds.yaml,
- * /etc/openstack/clouds.yaml (also .yml), merged with the same entry of
- * the first secure.yaml found ($OS_CLIENT_SECURE_FILE, then the same
- * places).  A password or application credential secret missing from both
- * is taken from OS_PASSWORD / OS_APPLICATION_CREDENTIAL_SECRET; nothing
- * else comes from the environment.  Errors as os_auth_from_env, naming
- * the file and key. */
-int os_auth_from_cloud (struct os_auth *a, const char *cloud, struct vmerr *err);
-
-/* The same with explicit files (SECURE_FILE may be NULL): for tests and
- * for a caller that knows where its files are. */
-int os_auth_from_clouds_file (struct os_auth *a, const char *clouds_file,
-                              const char *secure_file, const char *cloud, struct vmerr *err);
-
-/* os_auth_from_cloud when CLOUD is set and not empty, else os_auth_from_env. */
-int os_auth_load (struct os_auth *a, const char *cloud, struct vmerr *err);
 
 /* Deep copy (for a connection that outlives the caller's settings).
  * Returns 0, -1 when out of memory. */

@@ -1,7 +1,9 @@
 #ifndef VMIGRATE_OPENSTACK_CINDER_INTERNAL_H
 #define VMIGRATE_OPENSTACK_CINDER_INTERNAL_H
 
-#include "openstack/cinder.h"
+#include "cinder.h"
+
+/* Thread-safe through the connection (conn.h serialises calls). */
 
 /* Shared by volume.c and snapshot.c; not part of the client's API. */
 

@@ -1,8 +1,8 @@
 /* Cinder plumbing shared by volumes and snapshots: paths, actions,
  * status polling, paged listings. */
-#include "openstack/cinder-internal.h"
-#include "openstack/util.h"
-#include "log.h"
+#include "cinder-internal.h"
+#include "util.h"
+#include "wait-until.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,51 +121,67 @@ wait_failed (const char *want, const char *st, bool busy_seen)
                        (strcmp (want, "available") == 0 && strcmp (st, "in-use") == 0));
 }
 
+struct status_probe {
+  struct os_conn *c;       /* session */
+  const char *kind;        /* "volume" or "snapshot" */
+  const char *collection;  /* "volumes" or "snapshots" */
+  const char *id;          /* the object */
+  const char *want;        /* status awaited, or "deleted" */
+  bool busy_seen;          /* an attach/detach was seen in progress */
+  json_object *obj;        /* the object as last seen (owned) */
+};
+
+/* Done when the status is reached (or, for "deleted", the object is gone);
+ * failed on an error status or a rolled-back attachment. */
+static int
+status_reached (void *opaque, struct vmerr *err)
+{
+  struct status_probe *p = opaque;
+  long status;
+
+  json_object_put (p->obj);
+  p->obj = os_cinder_get (p->c, p->collection, p->id, p->kind, &status, err);
+  if (p->obj == NULL) {
+    if (strcmp (p->want, "deleted") == 0 && status == 404)
+      return 1;
+    vmerr_prefix (err, "waiting for %s %s to be %s: ", p->kind, p->id, p->want);
+    return -1;
+  }
+  const char *st = osj_str (p->obj, "status") ? osj_str (p->obj, "status") : "(none)";
+  p->busy_seen |= attach_in_progress (st);
+  if (strcmp (st, p->want) == 0)
+    return 1;
+  if (wait_failed (p->want, st, p->busy_seen))
+    return vmerr_set (err, VMERR_OPENSTACK, "%s %s went to status '%s' while waiting for '%s' "
+                      "(see 'openstack %s show %s' and the Cinder logs)", p->kind, p->id, st,
+                      p->want, strcmp (p->kind, "volume") == 0 ? "volume" : "volume snapshot",
+                      p->id);
+  return 0;
+}
+
 int
 os_cinder_wait (struct os_conn *c, const char *kind, const char *id, const char *want,
                 int timeout_s, json_object **last, struct vmerr *err)
 {
+  /* Not interruptible: detaching in cleanup waits here too. */
+  struct wait_spec spec = { .timeout_s = timeout_s, .first_delay_s = 0.2, .max_delay_s = 2 };
   char collection[32];
-  double deadline = clock_now () + timeout_s, delay = 0.2;
-  bool gone = strcmp (want, "deleted") == 0, busy_seen = false;
+  struct status_probe p = { c, kind, collection, id, want, false, NULL };
+  enum wait_result r;
 
   snprintf (collection, sizeof collection, "%ss", kind);
   if (last)
     *last = NULL;
-  for (;;) {
-    long status;
-    json_object *obj = os_cinder_get (c, collection, id, kind, &status, err);
-    const char *st = osj_str (obj, "status") ? osj_str (obj, "status") : "(none)";
-
-    if (obj == NULL) {
-      if (gone && status == 404)
-        return 0;
-      vmerr_prefix (err, "waiting for %s %s to be %s: ", kind, id, want);
-      return -1;
-    }
-    busy_seen |= attach_in_progress (st);
-    if (strcmp (st, want) == 0) {
-      if (last)
-        *last = obj;
-      else
-        json_object_put (obj);
-      return 0;
-    }
-    if (wait_failed (want, st, busy_seen) || clock_now () >= deadline) {
-      if (wait_failed (want, st, busy_seen))
-        vmerr_set (err, VMERR_OPENSTACK, "%s %s went to status '%s' while waiting for '%s' "
-                   "(see 'openstack %s show %s' and the Cinder logs)", kind, id, st, want,
-                   strcmp (kind, "volume") == 0 ? "volume" : "volume snapshot", id);
-      else
-        vmerr_set (err, VMERR_OPENSTACK, "%s %s is still '%s' after %d s of waiting for '%s'",
-                   kind, id, st, timeout_s, want);
-      json_object_put (obj);
-      return -1;
-    }
-    json_object_put (obj);
-    clock_sleep (delay);
-    delay = delay * 1.5 > 2 ? 2 : delay * 1.5;
-  }
+  r = wait_until (&spec, status_reached, &p, err);
+  if (r == WAIT_TIMEOUT)
+    vmerr_set (err, VMERR_OPENSTACK, "%s %s is still '%s' after %d s of waiting for '%s'",
+               kind, id, osj_str (p.obj, "status") ? osj_str (p.obj, "status") : "(none)",
+               timeout_s, want);
+  if (r == WAIT_DONE && last)
+    *last = p.obj;
+  else
+    json_object_put (p.obj);
+  return r == WAIT_DONE ? 0 : -1;
 }
 
 /* Whether a listing reply has a next page ("volumes_links": rel next). */

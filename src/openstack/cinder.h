@@ -6,8 +6,11 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "openstack/conn.h"
-#include "openstack/kv.h"
+#include "conn.h"
+#include "kv.h"
+
+/* Thread-safe through the connection (conn.h serialises calls); result
+ * structs have one owner. */
 
 /* Cinder v3: volumes, their metadata (where vmigrate keeps its state),
  * actions, snapshots and volume types.  Every function returns 0 on
@@ -38,6 +41,7 @@ struct os_volume {
 struct os_volume_list {
   struct os_volume *items;    /* n volumes (owned) */
   size_t n;
+  size_t cap;                 /* allocated */
 };
 
 /* What a new volume gets; NULL members are left to Cinder's defaults. */
@@ -141,6 +145,7 @@ struct os_snapshot {
 struct os_snapshot_list {
   struct os_snapshot *items;  /* n snapshots, newest first (owned) */
   size_t n;
+  size_t cap;                 /* allocated */
 };
 
 int os_snapshot_parse (json_object *o, struct os_snapshot *s, struct vmerr *err);

@@ -1,9 +1,10 @@
 /* clouds.yaml (and secure.yaml) as the openstack client reads them.
  * libyaml's event parser builds a json-c tree (every scalar a string),
  * so the entry is read with the same helpers as the API replies. */
-#include "openstack/auth.h"
-#include "openstack/auth-settings.h"
-#include "openstack/util.h"
+#include "clouds.h"
+#include "auth-settings.h"
+#include "parse-bool.h"
+#include "util.h"
 #include "log.h"
 
 #include <errno.h>
@@ -273,7 +274,7 @@ fill_from_entry (struct os_auth *a, json_object *entry, struct vmerr *err)
     if (s->secret && *f == NULL && v && *v && (*f = strdup (v)) == NULL)
       return vmerr_set (err, VMERR_FAILED, "out of memory");
   }
-  a->insecure = os_auth_false (osj_str (entry, "verify"));
+  a->insecure = parse_bool (osj_str (entry, "verify")) == 0;
   if (osj_str (entry, "profile") && !a->auth_url)
     return vmerr_set (err, VMERR_CONFIG, "cloud '%s' in %s uses a vendor profile, which is not "
                       "supported: give auth.auth_url in the entry", a->cloud, a->cloud_file);

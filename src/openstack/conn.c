@@ -1,8 +1,9 @@
 /* Keystone session: login, token renewal, endpoints, and the one REST call
  * every Cinder and Nova operation goes through. */
-#include "openstack/conn.h"
-#include "openstack/keystone.h"
-#include "openstack/util.h"
+#include "conn.h"
+#include "keystone.h"
+#include "util.h"
+#include "clock.h"
 #include "log.h"
 
 #include <stdio.h>

@@ -7,7 +7,7 @@
 
 #include "error.h"
 #include "http.h"
-#include "openstack/auth.h"
+#include "auth.h"
 
 /* A Keystone v3 session and the REST calls made with it.  The token is
  * renewed transparently: before a call when it is about to expire, and

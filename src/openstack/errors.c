@@ -1,6 +1,6 @@
 /* Error replies of Keystone, Cinder and Nova turned into messages. */
-#include "openstack/conn.h"
-#include "openstack/util.h"
+#include "conn.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* Keystone v3: login request body, token reply, service catalog. */
-#include "openstack/keystone.h"
-#include "openstack/util.h"
+#include "keystone.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

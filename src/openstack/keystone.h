@@ -6,7 +6,9 @@
 #include <time.h>
 
 #include "error.h"
-#include "openstack/auth.h"
+#include "auth.h"
+
+/* Thread-safe: pure functions over the documents they are given. */
 
 /* The pure parts of Keystone v3: the login request, the token reply, the
  * service catalog.  No network here (conn.c does the exchange), so unit

@@ -1,6 +1,6 @@
 /* The metadata service: which Nova server this host is. */
-#include "openstack/metadata.h"
-#include "openstack/util.h"
+#include "metadata.h"
+#include "util.h"
 #include "log.h"
 
 #include <stdio.h>

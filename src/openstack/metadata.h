@@ -4,6 +4,8 @@
 #include "error.h"
 #include "http.h"
 
+/* Thread-safe: each call has its own HTTP client. */
+
 /* The OpenStack metadata service, as seen from inside an instance. */
 
 #define OS_METADATA_DEFAULT_URL "http://169.254.169.254"

@@ -1,7 +1,8 @@
 /* Nova volume attachments and the device a volume becomes. */
-#include "openstack/nova.h"
-#include "openstack/util.h"
+#include "nova.h"
+#include "util.h"
 #include "log.h"
+#include "wait-until.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,27 +169,35 @@ reached (const char *path, bool present)
   return present ? stat (path, &st) == 0 : lstat (path, &st) == -1;
 }
 
+struct device_probe {
+  const char *path;   /* the device link */
+  bool present;       /* waiting for it to appear (else to go away) */
+};
+
+static int
+device_reached (void *opaque, struct vmerr *err)
+{
+  struct device_probe *p = opaque;
+  return reached (p->path, p->present);
+}
+
 int
 os_device_wait (const char *dir, const char *volume_id, bool present, int timeout_s,
                 char **path, struct vmerr *err)
 {
+  struct wait_spec spec = { .timeout_s = timeout_s, .first_delay_s = 0.1, .max_delay_s = 1 };
   char *p = os_device_path (dir, volume_id);
-  double deadline = clock_now () + timeout_s, delay = 0.1;
 
   if (path)
     *path = NULL;
   if (p == NULL)
     return vmerr_set (err, VMERR_FAILED, "out of memory");
-  while (!reached (p, present)) {
-    if (clock_now () >= deadline) {
-      vmerr_set (err, VMERR_OPENSTACK, "%s did not %s within %d s (is this host the server "
-                 "the volume was attached to? is the device directory right?)", p,
-                 present ? "appear" : "go away", timeout_s);
-      free (p);
-      return -1;
-    }
-    clock_sleep (delay);
-    delay = delay * 1.5 > 1 ? 1 : delay * 1.5;
+  if (wait_until (&spec, device_reached, &(struct device_probe) { p, present }, err) != WAIT_DONE) {
+    vmerr_set (err, VMERR_OPENSTACK, "%s did not %s within %d s (is this host the server "
+               "the volume was attached to? is the device directory right?)", p,
+               present ? "appear" : "go away", timeout_s);
+    free (p);
+    return -1;
   }
   if (path)
     *path = p;

@@ -5,7 +5,10 @@
 #include <stddef.h>
 
 #include "error.h"
-#include "openstack/conn.h"
+#include "conn.h"
+
+/* Thread-safe through the connection (conn.h serialises calls); the device
+ * wait only looks at the file system. */
 
 /* Nova: attaching volumes to the conversion host (a Nova server) and
  * finding the device they become on it. */

@@ -1,6 +1,7 @@
 /* Cinder snapshots: the way back for a volume (revert in volume.c). */
-#include "openstack/cinder-internal.h"
-#include "openstack/util.h"
+#include "cinder-internal.h"
+#include "util.h"
+#include "vector.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -127,7 +128,7 @@ static int
 add_snapshot (json_object *item, void *opaque, struct vmerr *err)
 {
   struct list_ctx *l = opaque;
-  struct os_snapshot s, *items;
+  struct os_snapshot s;
 
   if (os_snapshot_parse (item, &s, err) == -1) {
     os_snapshot_free (&s);
@@ -137,13 +138,11 @@ add_snapshot (json_object *item, void *opaque, struct vmerr *err)
     os_snapshot_free (&s);
     return 0;
   }
-  items = realloc (l->out->items, (l->out->n + 1) * sizeof *items);
-  if (items == NULL) {
+  if (vector_grow (&l->out->items, &l->out->cap, l->out->n + 1, sizeof s) == -1) {
     os_snapshot_free (&s);
     return vmerr_set (err, VMERR_FAILED, "out of memory");
   }
-  l->out->items = items;
-  items[l->out->n++] = s;
+  l->out->items[l->out->n++] = s;
   return 0;
 }
 

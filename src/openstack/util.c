@@ -1,5 +1,5 @@
 /* Internal helpers of the OpenStack client: json-c access, escaping, time. */
-#include "openstack/util.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,8 +4,9 @@
 #include <json-c/json.h>
 #include <stddef.h>
 
-#include "clock.h"
-#include "openstack/kv.h"
+#include "kv.h"
+
+/* Thread-safe: pure functions. */
 
 /* Internal helpers shared by the OpenStack client files: JSON access
  * (json-c), URL escaping, secrets, time.  Not part of the client's API. */

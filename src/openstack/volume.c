@@ -1,7 +1,8 @@
 /* Cinder volumes: create, show, find, wait, delete, metadata, actions,
  * volume types. */
-#include "openstack/cinder-internal.h"
-#include "openstack/util.h"
+#include "cinder-internal.h"
+#include "util.h"
+#include "vector.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -203,7 +204,7 @@ static int
 add_if_matching (json_object *item, void *opaque, struct vmerr *err)
 {
   struct find_ctx *f = opaque;
-  struct os_volume v, *items;
+  struct os_volume v;
 
   if (os_volume_parse (item, &v, err) == -1) {
     os_volume_free (&v);
@@ -213,13 +214,11 @@ add_if_matching (json_object *item, void *opaque, struct vmerr *err)
     os_volume_free (&v);
     return 0;
   }
-  items = realloc (f->out->items, (f->out->n + 1) * sizeof *items);
-  if (items == NULL) {
+  if (vector_grow (&f->out->items, &f->out->cap, f->out->n + 1, sizeof v) == -1) {
     os_volume_free (&v);
     return vmerr_set (err, VMERR_FAILED, "out of memory");
   }
-  f->out->items = items;
-  items[f->out->n++] = v;
+  f->out->items[f->out->n++] = v;
   return 0;
 }
 
@@ -277,7 +276,8 @@ os_volume_metadata_set (struct os_conn *c, const char *id, const struct kv *kv,
     json_object_put (meta);
     vmerr_set (err, VMERR_FAILED, "out of memory");
   }
-  /* POST merges; PUT would replace the whole map (FIELD-NOTES). */
+  /* POST merges; PUT would replace the whole map (Cinder API reference,
+   * "Create or update metadata for volume" vs "Update metadata"). */
   else if ((rc = os_call (c, OS_VOLUME, "POST", path, NULL, body, NULL, NULL, err)) == -1)
     vmerr_prefix (err, "setting metadata of volume %s: ", id);
   json_object_put (body);

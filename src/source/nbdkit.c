@@ -1,17 +1,21 @@
-/* nbdkit process management. */
-#include "source/nbdkit.h"
+/* nbdkit process management: the argv from the transport, the process,
+ * its readiness, its stop. */
+#include "source.h"
 #include "log.h"
+#include "spawn.h"
+#include "transport.h"
+#include "wait-until.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <libnbd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+enum { READY_TIMEOUT_S = 30 };  /* nbdkit-vddk's first connection can be slow */
 
 struct source {
   pid_t pid;          /* nbdkit */
@@ -20,101 +24,33 @@ struct source {
   char *errlog;       /* dir/nbdkit.err */
 };
 
-struct argv_builder {
-  char **v;
-  size_t n, cap;
-  bool failed;
+static const struct source_transport *const transports[] = {
+  &source_file_transport,
+  &source_vddk_transport,
 };
-
-/* Append PREFIX followed by VAL (if not NULL) as one argument. */
-static void
-add (struct argv_builder *b, const char *prefix, const char *val)
-{
-  char *s = NULL;
-
-  if (b->failed)
-    return;
-  if (b->n + 2 > b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 32;
-    char **v = realloc (b->v, cap * sizeof *v);
-    if (v == NULL) {
-      b->failed = true;
-      return;
-    }
-    b->v = v;
-    b->cap = cap;
-  }
-  if (asprintf (&s, "%s%s", prefix, val ? val : "") < 0) {
-    b->failed = true;
-    return;
-  }
-  b->v[b->n++] = s;
-  b->v[b->n] = NULL;
-}
 
 char **
 source_argv (const struct source_spec *spec, const char *socket, struct vmerr *err)
 {
   struct argv_builder b = { 0 };
 
-  add (&b, spec->nbdkit ? spec->nbdkit : "nbdkit", NULL);
-  add (&b, "--readonly", NULL);
-  add (&b, "--exit-with-parent", NULL);
-  add (&b, "--foreground", NULL);
-  add (&b, "--unix", NULL);
-  add (&b, "", socket);
-  if (spec->kind == SOURCE_FILE) {
-    if (spec->path == NULL) {
-      vmerr_set (err, VMERR_CONFIG, "no source disk file given");
-      goto fail;
+  argv_add (&b, spec->nbdkit ? spec->nbdkit : "nbdkit");
+  argv_add (&b, "--readonly");
+  argv_add (&b, "--exit-with-parent");
+  argv_add (&b, "--foreground");
+  argv_add (&b, "--unix");
+  argv_add (&b, socket);
+  for (size_t i = 0; i < sizeof transports / sizeof transports[0]; i++)
+    if (transports[i]->kind == spec->kind) {
+      if (transports[i]->add_args (spec, &b, err) == -1) {
+        argv_discard (&b);
+        return NULL;
+      }
+      return argv_finish (&b, err);
     }
-    add (&b, "file", NULL);
-    add (&b, "file=", spec->path);
-  }
-  else {
-    const char *missing = !spec->vddk_libdir ? "--vddk-libdir (the VDDK install directory)"
-                          : !spec->server ? "the vCenter host"
-                          : !spec->thumbprint ? "--vddk-thumbprint (SHA-1 of the vCenter certificate)"
-                          : !spec->password_file ? "the password file"
-                          : !spec->vm_moref || !spec->snapshot_moref || !spec->file ? "the VM, snapshot and disk"
-                          : NULL;
-    if (missing) {
-      vmerr_set (err, VMERR_CONFIG, "the VDDK transport needs %s", missing);
-      goto fail;
-    }
-    /* retry: NFC connections drop; blocksize: vCenter runs out of NFC memory
-     * on big reads, so cap requests at 2 MiB. */
-    add (&b, "--filter=retry", NULL);
-    add (&b, "--filter=blocksize", NULL);
-    add (&b, "vddk", NULL);
-    add (&b, "libdir=", spec->vddk_libdir);
-    add (&b, "server=", spec->server);
-    if (spec->user)
-      add (&b, "user=", spec->user);
-    add (&b, "password=+", spec->password_file);
-    add (&b, "thumbprint=", spec->thumbprint);
-    add (&b, "vm=moref=", spec->vm_moref);
-    add (&b, "snapshot=", spec->snapshot_moref);
-    add (&b, "transports=", spec->transports ? spec->transports : "file:nbdssl:nbd");
-    if (spec->compression && strcmp (spec->compression, "none") != 0)
-      add (&b, "compression=", spec->compression);
-    add (&b, "file=", spec->file);
-    add (&b, "maxdata=2M", NULL);
-  }
-  if (!b.failed)
-    return b.v;
-  vmerr_set (err, VMERR_FAILED, "out of memory");
-fail:
-  source_argv_free (b.v);
+  argv_discard (&b);
+  vmerr_set (err, VMERR_CONFIG, "unknown source transport %d", (int) spec->kind);
   return NULL;
-}
-
-void
-source_argv_free (char **argv)
-{
-  for (size_t i = 0; argv && argv[i]; i++)
-    free (argv[i]);
-  free (argv);
 }
 
 /* Last lines of nbdkit's stderr, for error messages. */
@@ -137,30 +73,53 @@ tail_file (const char *path, char *out, size_t n)
     out[--len] = '\0';
 }
 
-/* Poll until a libnbd client can connect, nbdkit exits, or we give up. */
+struct ready_probe {
+  struct source *s;      /* the server starting */
+  const char *prog;      /* its name, for messages */
+};
+
+/* Serving: a libnbd client connects.  Exited: fail with its last words. */
+static int
+serving (void *opaque, struct vmerr *err)
+{
+  struct ready_probe *p = opaque;
+  struct source *s = p->s;
+  int status;
+
+  if (waitpid (s->pid, &status, WNOHANG) == s->pid) {
+    char tail[1024];
+    s->pid = 0;
+    tail_file (s->errlog, tail, sizeof tail);
+    return vmerr_set (err, VMERR_COPY, "%s exited before serving the disk%s%s", p->prog,
+                      tail[0] ? ": " : " (no message)", tail);
+  }
+  if (access (s->socket, F_OK) == 0) {
+    struct nbd_handle *h = nbd_create ();
+    int ok = h && nbd_connect_unix (h, s->socket) == 0;
+    if (h)
+      nbd_close (h);
+    if (ok)
+      return 1;
+  }
+  return 0;
+}
+
 static int
 wait_ready (struct source *s, const char *prog, struct vmerr *err)
 {
-  for (int i = 0; i < 600; i++) {
-    int status;
-    if (waitpid (s->pid, &status, WNOHANG) == s->pid) {
-      char tail[1024];
-      s->pid = 0;
-      tail_file (s->errlog, tail, sizeof tail);
-      return vmerr_set (err, VMERR_COPY, "%s exited before serving the disk%s%s", prog,
-                        tail[0] ? ": " : " (no message)", tail);
-    }
-    if (access (s->socket, F_OK) == 0) {
-      struct nbd_handle *h = nbd_create ();
-      int ok = h && nbd_connect_unix (h, s->socket) == 0;
-      if (h)
-        nbd_close (h);
-      if (ok)
-        return 0;
-    }
-    usleep (50 * 1000);
+  static const struct wait_spec spec = { .timeout_s = READY_TIMEOUT_S, .first_delay_s = 0.05,
+                                         .max_delay_s = 0.05 };
+  struct ready_probe p = { s, prog };
+
+  switch (wait_until (&spec, serving, &p, err)) {
+  case WAIT_DONE:
+    return 0;
+  case WAIT_FAILED:
+    return -1;
+  default:
+    return vmerr_set (err, VMERR_COPY, "%s did not start serving within %d s", prog,
+                      READY_TIMEOUT_S);
   }
-  return vmerr_set (err, VMERR_COPY, "%s did not start serving within 30 s", prog);
 }
 
 struct source *
@@ -188,29 +147,19 @@ source_start (const struct source_spec *spec, struct vmerr *err)
   argv = source_argv (spec, s->socket, err);
   if (argv == NULL)
     goto fail;
-  s->pid = fork ();
-  if (s->pid == -1) {
+  struct spawn_opts so = { .log_path = s->errlog, .log_truncate = true,
+                          .missing_hint = " (install nbdkit)" };
+  if (spawn_start (argv, &so, &s->pid, err) == -1) {
     s->pid = 0;
-    vmerr_set (err, VMERR_FAILED, "fork: %s", strerror (errno));
     goto fail;
-  }
-  if (s->pid == 0) {
-    int fd = open (s->errlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      dup2 (fd, 2);
-      dup2 (fd, 1);
-    }
-    execvp (argv[0], argv);
-    fprintf (stderr, "cannot run %s: %s (install nbdkit)\n", argv[0], strerror (errno));
-    _exit (127);
   }
   log_debug ("started %s (pid %d) on %s", argv[0], (int) s->pid, s->socket);
   if (wait_ready (s, argv[0], err) == -1)
     goto fail;
-  source_argv_free (argv);
+  argv_free (argv);
   return s;
 fail:
-  source_argv_free (argv);
+  argv_free (argv);
   source_stop (s);
   return NULL;
 }
@@ -228,7 +177,8 @@ source_stop (struct source *s)
     return;
   if (s->pid > 0) {
     kill (s->pid, SIGTERM);
-    waitpid (s->pid, NULL, 0);
+    int status;
+    spawn_wait (s->pid, &status);
   }
   if (s->socket)
     unlink (s->socket);

@@ -1,7 +1,7 @@
 /* QueryChangedDiskAreas paging and changeId parsing. */
-#include "vsphere/cbt.h"
-#include "vsphere/task.h"
-#include "vsphere/xml.h"
+#include "cbt.h"
+#include "task.h"
+#include "xml.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -68,8 +68,11 @@ vs_changed_areas (struct vs_conn *c, const char *vm_moref, const char *snap_more
       if (!xml_child_int64 (a, "start", &s) || !xml_child_int64 (a, "length", &n))
         rc = vmerr_set (err, VMERR_VSPHERE, "QueryChangedDiskAreas: a changed area without "
                         "start/length");
-      else
-        rc = extent_append (out, s, n, capacity, err);
+      else if ((rc = extent_append (out, s, n, capacity, err)) != 0) {
+        if (rc == EXTENT_INVALID)
+          err->code = VMERR_VSPHERE;  /* vSphere answered a bad changed area */
+        rc = -1;
+      }
     }
     xmlFreeDoc (doc);
     off = start + length;

@@ -4,7 +4,9 @@
 #include <stdint.h>
 
 #include "extent.h"
-#include "vsphere/soap.h"
+#include "soap.h"
+
+/* Not thread-safe: calls on one vs_conn come from one thread at a time. */
 
 /* Every area of disk DISK_KEY that changed between CHANGE_ID ("*" = all
  * allocated areas) and snapshot SNAP_MOREF, paging QueryChangedDiskAreas

@@ -1,14 +1,12 @@
 /* Guest shutdown and power-off. */
-#include "vsphere/power.h"
-#include "vsphere/props.h"
-#include "vsphere/task.h"
-#include "interrupt.h"
+#include "power.h"
+#include "props.h"
+#include "task.h"
 #include "log.h"
+#include "wait-until.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 int
 vs_power_state (struct vs_conn *c, const char *vm_moref, char **state, struct vmerr *err)
@@ -32,6 +30,24 @@ hard_off (struct vs_conn *c, const char *vm_moref, struct vmerr *err)
                        "powering off the VM", 600, NULL, NULL, err);
 }
 
+struct off_probe {
+  struct vs_conn *c;       /* session */
+  const char *vm_moref;    /* the VM */
+};
+
+static int
+powered_off (void *opaque, struct vmerr *err)
+{
+  struct off_probe *p = opaque;
+  char *state;
+
+  if (vs_power_state (p->c, p->vm_moref, &state, err) == -1)
+    return -1;
+  bool off = strcmp (state, "poweredOff") == 0;
+  free (state);
+  return off;
+}
+
 int
 vs_power_off (struct vs_conn *c, const char *vm_moref, int timeout_s, bool *hard,
               struct vmerr *err)
@@ -40,7 +56,6 @@ vs_power_off (struct vs_conn *c, const char *vm_moref, int timeout_s, bool *hard
   xmlDoc *doc;
   xmlNode *ret;
   char *state = NULL;
-  time_t deadline;
 
   *hard = false;
   if (vs_power_state (c, vm_moref, &state, err) == -1)
@@ -61,18 +76,19 @@ vs_power_off (struct vs_conn *c, const char *vm_moref, int timeout_s, bool *hard
   }
   xmlFreeDoc (doc);
   log_info ("guest shutdown requested; waiting up to %d s for the guest to stop", timeout_s);
-  deadline = time (NULL) + timeout_s;
-  while (time (NULL) < deadline) {
-    if (interrupted ())
-      return vmerr_set (err, VMERR_INTERRUPTED, "interrupted while waiting for the guest "
-                        "to shut down (the shutdown request was sent)");
-    if (vs_power_state (c, vm_moref, &state, err) == -1)
-      return -1;
-    bool off = strcmp (state, "poweredOff") == 0;
-    free (state);
-    if (off)
-      return 0;
-    usleep (250 * 1000);
+  struct wait_spec spec = { .timeout_s = timeout_s, .first_delay_s = 0.25, .max_delay_s = 0.25,
+                            .interruptible = true };
+  struct off_probe p = { c, vm_moref };
+  switch (timeout_s > 0 ? wait_until (&spec, powered_off, &p, err) : WAIT_TIMEOUT) {
+  case WAIT_DONE:
+    return 0;
+  case WAIT_FAILED:
+    return -1;
+  case WAIT_INTERRUPTED:
+    return vmerr_set (err, VMERR_INTERRUPTED, "interrupted while waiting for the guest "
+                      "to shut down (the shutdown request was sent)");
+  case WAIT_TIMEOUT:
+    break;
   }
   log_warn ("the guest did not shut down within %d s: powering it off hard", timeout_s);
   *hard = true;

@@ -3,7 +3,9 @@
 
 #include <stdbool.h>
 
-#include "vsphere/soap.h"
+#include "soap.h"
+
+/* Not thread-safe: calls on one vs_conn come from one thread at a time. */
 
 /* Stop the VM for cutover: a real guest shutdown (VMware Tools) so the
  * guest flushes its filesystems, a hard power-off only when the guest has

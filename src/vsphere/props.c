@@ -1,6 +1,6 @@
 /* RetrievePropertiesEx for one object. */
-#include "vsphere/props.h"
-#include "vsphere/xml.h"
+#include "props.h"
+#include "xml.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,16 +68,7 @@ vs_prop (const struct vs_props *p, const char *name)
 char *
 vs_prop_text (const struct vs_props *p, const char *name)
 {
-  xmlNode *v = vs_prop (p, name);
-  xmlChar *t;
-  char *r;
-
-  if (v == NULL)
-    return NULL;
-  t = xmlNodeGetContent (v);
-  r = strdup (t ? (const char *) t : "");
-  xmlFree (t);
-  return r;
+  return xml_text (vs_prop (p, name));
 }
 
 void

@@ -3,7 +3,10 @@
 
 #include <libxml/tree.h>
 
-#include "vsphere/soap.h"
+#include "soap.h"
+
+/* Not thread-safe: calls on one vs_conn come from one thread at a time; a
+ * struct vs_props has one owner. */
 
 /* PropertyCollector access: the values of some properties of one object. */
 

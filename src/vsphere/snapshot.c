@@ -1,7 +1,7 @@
 /* Snapshot create/remove, and cleanup of leftovers from killed runs. */
-#include "vsphere/snapshot.h"
-#include "vsphere/task.h"
-#include "vsphere/xml.h"
+#include "snapshot.h"
+#include "task.h"
+#include "xml.h"
 #include "log.h"
 
 #include <stdio.h>

@@ -1,7 +1,9 @@
 #ifndef VMIGRATE_VSPHERE_SNAPSHOT_H
 #define VMIGRATE_VSPHERE_SNAPSHOT_H
 
-#include "vsphere/vm.h"
+#include "vm.h"
+
+/* Not thread-safe: calls on one vs_conn come from one thread at a time. */
 
 /* Snapshots taken by vmigrate are named with this prefix, so a later run
  * can recognise (and remove) what a killed run left behind. */

@@ -1,6 +1,6 @@
 /* SOAP transport and session handling for vSphere. */
-#include "vsphere/soap.h"
-#include "vsphere/xml.h"
+#include "soap.h"
+#include "xml.h"
 #include "log.h"
 
 #include <libxml/parser.h>

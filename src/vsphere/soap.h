@@ -7,6 +7,9 @@
 #include "error.h"
 #include "http.h"
 
+/* Not thread-safe: a vs_conn (one libcurl handle, one session cookie) is
+ * used by one thread at a time. */
+
 /* A logged-in vSphere Web Services session (SOAP over HTTPS, urn:vim25).
  * Expired sessions are renewed transparently (one re-login per call). */
 

@@ -1,7 +1,9 @@
 #ifndef VMIGRATE_VSPHERE_TASK_H
 #define VMIGRATE_VSPHERE_TASK_H
 
-#include "vsphere/soap.h"
+#include "soap.h"
+
+/* Not thread-safe: calls on one vs_conn come from one thread at a time. */
 
 /* Wait for a Task to finish (polling info with backoff: tasks may be done
  * at the first poll or take minutes).  On success *result (if given) gets

@@ -1,8 +1,8 @@
 /* Finding a VM and reading its configuration, disks and snapshots. */
-#include "vsphere/vm.h"
-#include "vsphere/props.h"
-#include "vsphere/xml.h"
-#include "log.h"
+#include "vm.h"
+#include "vector.h"
+#include "props.h"
+#include "xml.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,11 +33,8 @@ find_by_path (struct vs_conn *c, const char *path, char **moref, struct vmerr *e
   *moref = NULL;
   if (ret) {
     xmlChar *type = xmlGetProp (ret, (const xmlChar *) "type");
-    if (type && strcmp ((const char *) type, "VirtualMachine") == 0) {
-      xmlChar *v = xmlNodeGetContent (ret);
-      *moref = strdup ((const char *) v);
-      xmlFree (v);
-    }
+    if (type && strcmp ((const char *) type, "VirtualMachine") == 0)
+      *moref = xml_text (ret);
     xmlFree (type);
   }
   xmlFreeDoc (doc);
@@ -65,9 +62,7 @@ find_by_name (struct vs_conn *c, const char *name, char **moref, struct vmerr *e
   free (args);
   if (rc == -1)
     return -1;
-  xmlChar *v = xmlNodeGetContent (ret);
-  view = strdup ((const char *) v);
-  xmlFree (v);
+  view = xml_text (ret);
   xmlFreeDoc (doc);
   doc = NULL;
 
@@ -203,12 +198,10 @@ parse_macs (xmlNode *val, struct vs_vm *vm)
     char *mac = d->type == XML_ELEMENT_NODE ? xml_child_text (d, "macAddress") : NULL;
     if (mac == NULL)
       continue;
-    char **grown = realloc (vm->nic_macs, (vm->nnics + 1) * sizeof *grown);
-    if (grown == NULL) {
+    if (vector_grow (&vm->nic_macs, &vm->nics_cap, vm->nnics + 1, sizeof mac) == -1) {
       free (mac);
       return -1;
     }
-    vm->nic_macs = grown;
     vm->nic_macs[vm->nnics++] = mac;
   }
   return 0;
@@ -219,10 +212,10 @@ static int
 collect_snapshots (xmlNode *first, struct vs_vm *vm)
 {
   for (xmlNode *t = first; t; t = xml_next_same (t)) {
-    struct vs_snapshot_ref *p = realloc (vm->snapshots, (vm->nsnapshots + 1) * sizeof *p);
-    if (p == NULL)
+    if (vector_grow (&vm->snapshots, &vm->snapshots_cap, vm->nsnapshots + 1,
+                     sizeof *vm->snapshots) == -1)
       return -1;
-    vm->snapshots = p;
+    struct vs_snapshot_ref *p = vm->snapshots;
     p[vm->nsnapshots].moref = xml_child_text (t, "snapshot");
     p[vm->nsnapshots].name = xml_child_text (t, "name");
     vm->nsnapshots++;

@@ -4,7 +4,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vsphere/soap.h"
+#include "soap.h"
+
+/* Not thread-safe: calls on one vs_conn come from one thread at a time; a
+ * struct vs_vm has one owner. */
 
 /* What vmigrate needs to know of a VM and its disks. */
 
@@ -38,8 +41,10 @@ struct vs_vm {
   struct vs_disk *disks;
   size_t nnics;          /* NICs with a MAC address, in device order */
   char **nic_macs;       /* their macAddress values */
+  size_t nics_cap;       /* nic_macs allocated */
   size_t nsnapshots;     /* every snapshot in the tree, depth first */
   struct vs_snapshot_ref *snapshots;
+  size_t snapshots_cap;  /* snapshots allocated */
 };
 
 /* Resolve an inventory path ("/DC/vm/folder/web01") or a unique VM name

@@ -9,11 +9,11 @@
  * On failure it prints "os-probe: MESSAGE" and exits with the error's code
  * (vmigrate's exit codes: 10 credentials refused, 5 OpenStack error, ...). */
 #include "log.h"
-#include "openstack/auth.h"
-#include "openstack/cinder.h"
-#include "openstack/conn.h"
-#include "openstack/metadata.h"
-#include "openstack/nova.h"
+#include "auth-load.h"
+#include "cinder.h"
+#include "conn.h"
+#include "metadata.h"
+#include "nova.h"
 
 #include <stdio.h>
 #include <stdlib.h>

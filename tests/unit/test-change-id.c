@@ -1,6 +1,6 @@
 /* changeId parsing: "<uuid with spaces>/<sequence>". */
 #include "check.h"
-#include "vsphere/cbt.h"
+#include "cbt.h"
 
 int
 main (void)

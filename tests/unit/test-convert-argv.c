@@ -1,6 +1,7 @@
 /* virt-v2v-in-place invocation: -i disk for one disk, -i libvirtxml with
  * every disk for several, firmware carried into the guest description. */
 #include "check.h"
+#include "argv.h"
 #include "convert.h"
 
 #include <fcntl.h>
@@ -28,7 +29,7 @@ test_one_disk (void)
   CHECK_STR (argv[4], "disk");
   CHECK_STR (argv[5], devs[0]);
   CHECK (argv[6] == NULL);
-  convert_argv_free (argv);
+  argv_free (argv);
 }
 
 static void
@@ -46,7 +47,7 @@ test_several_disks (void)
   CHECK (xml && strstr (xml, "firmware='efi'"));
   CHECK (xml && strstr (xml, "/tmp/a.img") && strstr (xml, "/tmp/b.img"));
   CHECK (xml && strstr (xml, "dev='sda'") && strstr (xml, "dev='sdb'"));
-  convert_argv_free (argv);
+  argv_free (argv);
   free (xml);
 }
 
@@ -87,7 +88,7 @@ test_options_to_converter (void)
   CHECK (argv != NULL);
   for (size_t i = 0; argv && i < sizeof want / sizeof *want; i++)
     CHECK (want[i] ? argv[i] && strcmp (argv[i], want[i]) == 0 : argv[i] == NULL);
-  convert_argv_free (argv);
+  argv_free (argv);
 }
 
 /* customize=virt-customize (Debian 12's virt-v2v 2.2 has no --run): the
@@ -110,8 +111,8 @@ test_customize_separately (void)
   CHECK (c != NULL);
   for (size_t i = 0; c && i < sizeof want / sizeof *want; i++)
     CHECK (want[i] ? c[i] && strcmp (c[i], want[i]) == 0 : c[i] == NULL);
-  convert_argv_free (argv);
-  convert_argv_free (c);
+  argv_free (argv);
+  argv_free (c);
 }
 
 /* auto: the converter gets the scripts only when its --help lists --run

@@ -1,7 +1,8 @@
 /* The nbdkit command lines vmigrate builds: VDDK cannot run here, so the
  * exact production command is checked, including that no password is on it. */
 #include "check.h"
-#include "source/nbdkit.h"
+#include "argv.h"
+#include "source.h"
 
 static int
 has (char **argv, const char *want)
@@ -46,7 +47,7 @@ test_vddk_command (void)
   CHECK (has (argv, "--filter=retry"));
   for (size_t i = 0; argv[i]; i++)
     CHECK (strncmp (argv[i], "password=", 9) != 0 || argv[i][9] == '+');
-  source_argv_free (argv);
+  argv_free (argv);
 }
 
 static void
@@ -70,7 +71,7 @@ test_file_command (void)
 
   CHECK (argv && has (argv, "file") && has (argv, "file=/data/ds/web01/web01.vmdk"));
   CHECK (argv && has (argv, "--readonly") && has (argv, "--exit-with-parent"));
-  source_argv_free (argv);
+  argv_free (argv);
 }
 
 int

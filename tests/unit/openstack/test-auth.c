@@ -2,7 +2,9 @@
  * secure.yaml): values, defaults, normalisation, and errors that name the
  * variable or key to set without ever showing a secret. */
 #include "check-text.h"
-#include "openstack/auth.h"
+#include "auth-env.h"
+#include "clouds.h"
+#include "auth-load.h"
 
 #include <stdlib.h>
 #include <unistd.h>

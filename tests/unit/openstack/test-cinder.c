@@ -1,8 +1,8 @@
 /* Cinder's volume and snapshot descriptions (recorded replies) parsed into
  * structs, and the kv map they use. */
 #include "check-text.h"
-#include "openstack/cinder.h"
-#include "openstack/util.h"
+#include "cinder.h"
+#include "util.h"
 
 #include <stdlib.h>
 

@@ -2,7 +2,7 @@
  * messages with the HTTP status, the service's own words, the right exit
  * code and, for quotas, what to do. */
 #include "check-text.h"
-#include "openstack/conn.h"
+#include "conn.h"
 
 static struct vmerr err;
 

@@ -1,7 +1,7 @@
 /* Keystone v3 on recorded replies: timestamps, token expiry, the catalog
  * endpoint for a region and interface, the login request body. */
 #include "check-text.h"
-#include "openstack/keystone.h"
+#include "keystone.h"
 
 #include <stdlib.h>
 

@@ -1,0 +1,276 @@
+/* Command line and environment → struct config. */
+#include "options.h"
+#include "parse-bool.h"
+#include "version.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+  OPT_VSPHERE_URL = 256, OPT_VSPHERE_USER, OPT_VSPHERE_PASSWORD_FILE, OPT_CA_FILE,
+  OPT_INSECURE, OPT_OS_CLOUD, OPT_CONVERSION_HOST, OPT_DEVICE_DIR, OPT_VOLUME_TYPE,
+  OPT_VOLUME_AZ, OPT_TRANSPORT, OPT_VDDK_LIBDIR, OPT_VDDK_THUMBPRINT, OPT_LOCAL_DATASTORE,
+  OPT_CBT_SYNC, OPT_CUTOVER, OPT_SKIP_CONVERSION, OPT_ENABLE_CBT, OPT_V2V_COMMAND, OPT_JSON,
+  OPT_LOG, OPT_NO_SHUTDOWN, OPT_SHUTDOWN_TIMEOUT, OPT_ASSUME_ZERO,
+  OPT_V2V_OPTION, OPT_V2V_RUN, OPT_V2V_FIRSTBOOT, OPT_V2V_CUSTOMIZE, OPT_V2V_CUSTOMIZE_COMMAND,
+  OPT_V2V_KEEP_NIC_NAMES,
+};
+
+const struct option cli_options[] = {
+  { "help", no_argument, NULL, 'h' },
+  { "version", no_argument, NULL, 'V' },
+  { "verbose", no_argument, NULL, 'v' },
+  { "vsphere-url", required_argument, NULL, OPT_VSPHERE_URL },
+  { "vsphere-user", required_argument, NULL, OPT_VSPHERE_USER },
+  { "vsphere-password-file", required_argument, NULL, OPT_VSPHERE_PASSWORD_FILE },
+  { "ca-file", required_argument, NULL, OPT_CA_FILE },
+  { "insecure", no_argument, NULL, OPT_INSECURE },
+  { "os-cloud", required_argument, NULL, OPT_OS_CLOUD },
+  { "conversion-host", required_argument, NULL, OPT_CONVERSION_HOST },
+  { "device-dir", required_argument, NULL, OPT_DEVICE_DIR },
+  { "volume-type", required_argument, NULL, OPT_VOLUME_TYPE },
+  { "volume-az", required_argument, NULL, OPT_VOLUME_AZ },
+  { "transport", required_argument, NULL, OPT_TRANSPORT },
+  { "vddk-libdir", required_argument, NULL, OPT_VDDK_LIBDIR },
+  { "vddk-thumbprint", required_argument, NULL, OPT_VDDK_THUMBPRINT },
+  { "local-datastore", required_argument, NULL, OPT_LOCAL_DATASTORE },
+  { "cbt-sync", optional_argument, NULL, OPT_CBT_SYNC },
+  { "cutover", optional_argument, NULL, OPT_CUTOVER },
+  { "skip-conversion", no_argument, NULL, OPT_SKIP_CONVERSION },
+  { "enable-cbt", no_argument, NULL, OPT_ENABLE_CBT },
+  { "v2v-command", required_argument, NULL, OPT_V2V_COMMAND },
+  { "json", no_argument, NULL, OPT_JSON },
+  { "log", required_argument, NULL, OPT_LOG },
+  { "no-shutdown", no_argument, NULL, OPT_NO_SHUTDOWN },
+  { "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN_TIMEOUT },
+  { "assume-zero", optional_argument, NULL, OPT_ASSUME_ZERO },
+  { "v2v-option", required_argument, NULL, OPT_V2V_OPTION },
+  { "v2v-run", required_argument, NULL, OPT_V2V_RUN },
+  { "v2v-firstboot", required_argument, NULL, OPT_V2V_FIRSTBOOT },
+  { "v2v-customize", required_argument, NULL, OPT_V2V_CUSTOMIZE },
+  { "v2v-customize-command", required_argument, NULL, OPT_V2V_CUSTOMIZE_COMMAND },
+  { "v2v-keep-nic-names", optional_argument, NULL, OPT_V2V_KEEP_NIC_NAMES },
+  { NULL, 0, NULL, 0 },
+};
+
+void
+cli_usage (FILE *f)
+{
+  fprintf (f,
+    "Usage: vmigrate [OPTIONS] COMMAND VM\n"
+    "Move a VMware VM to OpenStack Cinder volumes: seed while it runs (CBT deltas),\n"
+    "then cut over with one short final delta and virt-v2v-in-place.\n"
+    "\n"
+    "Commands:\n"
+    "  sync VM       one seeding window (cbtsync=true, cutover=false); VM keeps running\n"
+    "  cutover VM    final window: last delta, conversion, volumes marked converted\n"
+    "  migrate VM [--cbt-sync[=BOOL]] [--cutover[=BOOL]]   the two flags verbatim\n"
+    "  status VM     per disk: volume, changeID, converted, copy state, last window\n"
+    "  inspect VM    pre-flight check of the VM in vSphere (disks, guest, CBT, snapshots)\n"
+    "VM is an inventory path (/DC/vm/folder/web01) or a unique VM name.\n"
+    "\n"
+    "Common options (environment variable in brackets):\n"
+    "  --vsphere-url URL            https://vcenter/sdk [VMIGRATE_VSPHERE_URL]\n"
+    "  --vsphere-user USER          [VMIGRATE_VSPHERE_USER]\n"
+    "  --vsphere-password-file F    password in a file [VMIGRATE_VSPHERE_PASSWORD_FILE]\n"
+    "  --ca-file F                  trust this CA for vSphere/OpenStack [VMIGRATE_CA_FILE]\n"
+    "  --insecure                   do not verify TLS certificates\n"
+    "  --os-cloud NAME              clouds.yaml entry (else OS_* variables)\n"
+    "  --transport vddk|local       how to read disks (default vddk)\n"
+    "  --skip-conversion            never run virt-v2v-in-place (and never stop the VM)\n"
+    "  --v2v-option ARG             one more converter argument (repeatable)\n"
+    "  --v2v-run FILE               script run in the guest at conversion (repeatable)\n"
+    "  --v2v-firstboot FILE         script run at the guest's first boot (repeatable)\n"
+    "  --shutdown-timeout S         cutover: wait S s for the guest, then power off (300)\n"
+    "  --no-shutdown                cutover: leave the VM running (writes after the last\n"
+    "                               snapshot are NOT migrated)\n"
+    "  --json                       machine-readable output (status, inspect)\n"
+    "  --log FILE  -v               log file; more detail on stderr\n"
+    "  -h, --help   -V, --version\n"
+    "\n"
+    "Every option, the environment and the exit codes: man vmigrate\n");
+}
+
+static const char *
+env_or (const char *name, const char *dflt)
+{
+  const char *v = getenv (name);
+  return v && *v ? v : dflt;
+}
+
+/* BOOL arguments of the seed's flags: true/false/yes/no/1/0/on/off; the
+ * bare flag means true. */
+static int
+bool_arg (const char *opt, const char *arg, bool *out, struct vmerr *err)
+{
+  int v = arg ? parse_bool (arg) : 1;
+
+  if (v == -1)
+    return vmerr_set (err, VMERR_USAGE, "--%s=%s: expected true or false", opt, arg);
+  *out = v == 1;
+  return 0;
+}
+
+static void
+defaults_from_env (struct config *c)
+{
+  c->vsphere_url = env_or ("VMIGRATE_VSPHERE_URL", NULL);
+  c->vsphere_user = env_or ("VMIGRATE_VSPHERE_USER", NULL);
+  c->vsphere_password_file = env_or ("VMIGRATE_VSPHERE_PASSWORD_FILE", NULL);
+  c->ca_file = env_or ("VMIGRATE_CA_FILE", NULL);
+  c->os_cloud = env_or ("OS_CLOUD", NULL);
+  c->conversion_host = env_or ("VMIGRATE_CONVERSION_HOST", NULL);
+  c->metadata_url = env_or ("VMIGRATE_METADATA_URL", "http://169.254.169.254");
+  c->device_dir = env_or ("VMIGRATE_DEVICE_DIR", "/dev/disk/by-id");
+  c->vddk_thumbprint = env_or ("VMIGRATE_VSPHERE_THUMBPRINT", NULL);
+  c->local_datastore = env_or ("VMIGRATE_LOCAL_DATASTORE", NULL);
+  c->nbdkit = env_or ("VMIGRATE_NBDKIT", "nbdkit");
+  c->v2v_command = env_or ("VMIGRATE_V2V_COMMAND", "virt-v2v-in-place");
+  c->transport = TRANSPORT_VDDK;
+  c->shutdown_timeout = 300;
+  c->assume_zero = -1;
+  c->v2v_customize = "auto";
+  c->v2v_customize_command = env_or ("VMIGRATE_V2V_CUSTOMIZE_COMMAND", "virt-customize");
+  c->v2v_keep_nic_names = true;
+}
+
+static int
+set_command (struct config *c, const char *cmd, struct vmerr *err)
+{
+  static const char *const known[] = { "sync", "cutover", "migrate", "status", "inspect", NULL };
+
+  for (int i = 0; known[i]; i++)
+    if (strcmp (cmd, known[i]) == 0) {
+      c->command = known[i];
+      if (strcmp (cmd, "sync") == 0)
+        c->cbt_sync = true, c->cutover = false;
+      else if (strcmp (cmd, "cutover") == 0)
+        c->cbt_sync = true, c->cutover = true;
+      return 0;
+    }
+  return vmerr_set (err, VMERR_USAGE, "unknown command '%s' (commands: sync, cutover, "
+                    "migrate, status, inspect; see vmigrate --help)", cmd);
+}
+
+int
+config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
+{
+  bool cbt_given = false, cutover_given = false;
+  bool cbt_flag = false, cutover_flag = false;
+  int opt;
+
+  memset (c, 0, sizeof *c);
+  defaults_from_env (c);
+  optind = 1;
+  opterr = 0;
+  /* '+' is not used: options may follow the command and VM. */
+  while ((opt = getopt_long (argc, argv, ":hVv", cli_options, NULL)) != -1) {
+    switch (opt) {
+    case 'h': cli_usage (stdout); return 1;
+    case 'V': fputs (vmigrate_version_text (), stdout); return 1;
+    case 'v': c->verbose++; break;
+    case OPT_VSPHERE_URL: c->vsphere_url = optarg; break;
+    case OPT_VSPHERE_USER: c->vsphere_user = optarg; break;
+    case OPT_VSPHERE_PASSWORD_FILE: c->vsphere_password_file = optarg; break;
+    case OPT_CA_FILE: c->ca_file = optarg; break;
+    case OPT_INSECURE: c->insecure = true; break;
+    case OPT_OS_CLOUD: c->os_cloud = optarg; break;
+    case OPT_CONVERSION_HOST: c->conversion_host = optarg; break;
+    case OPT_DEVICE_DIR: c->device_dir = optarg; break;
+    case OPT_VOLUME_TYPE: c->volume_type = optarg; break;
+    case OPT_VOLUME_AZ: c->volume_az = optarg; break;
+    case OPT_TRANSPORT:
+      if (strcmp (optarg, "vddk") == 0)
+        c->transport = TRANSPORT_VDDK;
+      else if (strcmp (optarg, "local") == 0)
+        c->transport = TRANSPORT_LOCAL;
+      else
+        return vmerr_set (err, VMERR_USAGE, "--transport %s: expected vddk or local", optarg);
+      break;
+    case OPT_VDDK_LIBDIR: c->vddk_libdir = optarg; break;
+    case OPT_VDDK_THUMBPRINT: c->vddk_thumbprint = optarg; break;
+    case OPT_LOCAL_DATASTORE: c->local_datastore = optarg; break;
+    case OPT_CBT_SYNC:
+      if (bool_arg ("cbt-sync", optarg, &cbt_flag, err) == -1)
+        return -1;
+      cbt_given = true;
+      break;
+    case OPT_CUTOVER:
+      if (bool_arg ("cutover", optarg, &cutover_flag, err) == -1)
+        return -1;
+      cutover_given = true;
+      break;
+    case OPT_SKIP_CONVERSION: c->skip_conversion = true; break;
+    case OPT_ENABLE_CBT: c->enable_cbt = true; break;
+    case OPT_V2V_COMMAND: c->v2v_command = optarg; break;
+    case OPT_JSON: c->json = true; break;
+    case OPT_LOG: c->log_file = optarg; break;
+    case OPT_NO_SHUTDOWN: c->no_shutdown = true; break;
+    case OPT_SHUTDOWN_TIMEOUT: {
+      char *end;
+      long v = strtol (optarg, &end, 10);
+      if (*end || v < 0 || v > 86400)
+        return vmerr_set (err, VMERR_USAGE, "--shutdown-timeout %s: expected seconds (0-86400)", optarg);
+      c->shutdown_timeout = (int) v;
+      break;
+    }
+    case OPT_ASSUME_ZERO: {
+      bool b = true;
+      if (bool_arg ("assume-zero", optarg, &b, err) == -1)
+        return -1;
+      c->assume_zero = b;
+      break;
+    }
+    case OPT_V2V_OPTION:
+    case OPT_V2V_RUN:
+    case OPT_V2V_FIRSTBOOT: {
+      const char **list = opt == OPT_V2V_OPTION ? c->v2v_options
+                          : opt == OPT_V2V_RUN ? c->v2v_run : c->v2v_firstboot;
+      size_t *n = opt == OPT_V2V_OPTION ? &c->n_v2v_options
+                  : opt == OPT_V2V_RUN ? &c->n_v2v_run : &c->n_v2v_firstboot;
+      if (*n >= CONFIG_V2V_MAX)
+        return vmerr_set (err, VMERR_USAGE, "--v2v-option, --v2v-run and --v2v-firstboot "
+                          "may each be given at most %d times", CONFIG_V2V_MAX);
+      list[(*n)++] = optarg;
+      break;
+    }
+    case OPT_V2V_CUSTOMIZE:
+      if (strcmp (optarg, "auto") && strcmp (optarg, "converter") && strcmp (optarg, "virt-customize"))
+        return vmerr_set (err, VMERR_USAGE, "--v2v-customize %s: expected auto, converter or "
+                          "virt-customize", optarg);
+      c->v2v_customize = optarg;
+      break;
+    case OPT_V2V_CUSTOMIZE_COMMAND: c->v2v_customize_command = optarg; break;
+    case OPT_V2V_KEEP_NIC_NAMES:
+      if (bool_arg ("v2v-keep-nic-names", optarg, &c->v2v_keep_nic_names, err) == -1)
+        return -1;
+      break;
+    case ':':
+      return vmerr_set (err, VMERR_USAGE, "option %s needs a value (see vmigrate --help)",
+                        argv[optind - 1]);
+    default:
+      return vmerr_set (err, VMERR_USAGE, "unknown option %s (see vmigrate --help)",
+                        argv[optind - 1]);
+    }
+  }
+  if (optind >= argc)
+    return vmerr_set (err, VMERR_USAGE, "no command given (try: vmigrate --help)");
+  if (set_command (c, argv[optind], err) == -1)
+    return -1;
+  if (optind + 1 >= argc)
+    return vmerr_set (err, VMERR_USAGE, "'%s' needs a VM: an inventory path "
+                      "(/DC/vm/web01) or a unique VM name", c->command);
+  c->vm = argv[optind + 1];
+  if (optind + 2 < argc)
+    return vmerr_set (err, VMERR_USAGE, "unexpected argument '%s' after the VM", argv[optind + 2]);
+  if ((cbt_given || cutover_given) && strcmp (c->command, "migrate") != 0)
+    return vmerr_set (err, VMERR_USAGE, "--cbt-sync and --cutover go with 'migrate'; "
+                      "'%s' sets them itself", c->command);
+  if (strcmp (c->command, "migrate") == 0) {
+    c->cbt_sync = cbt_flag;
+    c->cutover = cutover_flag;
+  }
+  return 0;
+}

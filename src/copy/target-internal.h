@@ -1,0 +1,39 @@
+#ifndef VMIGRATE_COPY_TARGET_INTERNAL_H
+#define VMIGRATE_COPY_TARGET_INTERNAL_H
+
+#include "target.h"
+
+/* Thread safety as target.h: the ops only use pwrite/fallocate/ioctl on the
+ * fd. */
+
+/* Private to the target files: the ops of each kind of target.  A new
+ * kind is one file with its ops table and one case in target_open. */
+
+struct target_ops {
+  const char *name;  /* "block" or "file", for logs */
+  /* Write LEN bytes at OFFSET, all of them or fail. */
+  int (*pwrite) (struct target *t, const void *buf, size_t len, int64_t offset, struct vmerr *err);
+  /* Make [OFFSET, +LEN) read as zeroes (cheaply where the device can). */
+  int (*zero) (struct target *t, int64_t offset, int64_t len, struct vmerr *err);
+  /* Make everything written so far durable. */
+  int (*flush) (struct target *t, struct vmerr *err);
+};
+
+struct target {
+  const struct target_ops *ops;  /* block or file */
+  int fd;                        /* open read-write */
+  char *path;                    /* as opened (owned) */
+  int64_t size;                  /* bytes */
+};
+
+extern const struct target_ops target_file_ops;
+extern const struct target_ops target_block_ops;
+
+/* Shared by both ops tables: pwrite until done. */
+int target_pwrite_all (struct target *t, const void *buf, size_t len, int64_t offset,
+                       struct vmerr *err);
+
+/* Zeroes by writing them: the portable fallback. */
+int target_write_zeroes (struct target *t, int64_t offset, int64_t len, struct vmerr *err);
+
+#endif

@@ -1,0 +1,71 @@
+#ifndef VMIGRATE_LIB_CONFIG_H
+#define VMIGRATE_LIB_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+/* The one configuration of a run: command-line flags over environment
+ * variables (the lab.env / openrc names) over defaults.  Filled once by
+ * the command line (cli/options.c), then only read: safe to share between
+ * threads. */
+
+enum transport { TRANSPORT_VDDK, TRANSPORT_LOCAL };
+
+struct config {
+  const char *command;          /* sync, cutover, migrate, status, inspect */
+  const char *vm;               /* inventory path or unique name */
+
+  /* vSphere */
+  const char *vsphere_url;      /* --vsphere-url, VMIGRATE_VSPHERE_URL */
+  const char *vsphere_user;     /* --vsphere-user, VMIGRATE_VSPHERE_USER */
+  const char *vsphere_password_file; /* --vsphere-password-file, VMIGRATE_VSPHERE_PASSWORD_FILE */
+  const char *ca_file;          /* --ca-file, VMIGRATE_CA_FILE */
+  bool insecure;                /* --insecure: no TLS verification */
+
+  /* OpenStack */
+  const char *os_cloud;         /* --os-cloud NAME (clouds.yaml), OS_CLOUD */
+  const char *conversion_host;  /* --conversion-host UUID, VMIGRATE_CONVERSION_HOST */
+  const char *metadata_url;     /* VMIGRATE_METADATA_URL (metadata service base) */
+  const char *device_dir;       /* --device-dir, VMIGRATE_DEVICE_DIR, /dev/disk/by-id */
+  const char *volume_type;      /* --volume-type */
+  const char *volume_az;        /* --volume-az */
+
+  /* Source transport */
+  enum transport transport;     /* --transport vddk|local */
+  const char *vddk_libdir;      /* --vddk-libdir */
+  const char *vddk_thumbprint;  /* --vddk-thumbprint, VMIGRATE_VSPHERE_THUMBPRINT */
+  const char *local_datastore;  /* --local-datastore, VMIGRATE_LOCAL_DATASTORE */
+  const char *nbdkit;           /* VMIGRATE_NBDKIT: the nbdkit program (default nbdkit) */
+
+  /* Phases */
+  bool cbt_sync;                /* copy deltas using CBT */
+  bool cutover;                 /* final window + conversion */
+  bool skip_conversion;         /* --skip-conversion */
+  bool enable_cbt;              /* --enable-cbt: turn CBT on when it is off */
+  bool no_shutdown;             /* --no-shutdown: cutover copies from the running VM */
+  int shutdown_timeout;         /* --shutdown-timeout S: guest shutdown, then hard off */
+  int assume_zero;              /* --assume-zero[=BOOL]: -1 auto (by volume type), 0, 1 */
+  const char *v2v_command;      /* --v2v-command, VMIGRATE_V2V_COMMAND */
+#define CONFIG_V2V_MAX 32
+  const char *v2v_options[CONFIG_V2V_MAX];   /* --v2v-option ARG (repeatable) */
+  size_t n_v2v_options;
+  const char *v2v_run[CONFIG_V2V_MAX];       /* --v2v-run FILE (repeatable) */
+  size_t n_v2v_run;
+  const char *v2v_firstboot[CONFIG_V2V_MAX]; /* --v2v-firstboot FILE (repeatable) */
+  size_t n_v2v_firstboot;
+  const char *v2v_customize;    /* --v2v-customize auto|converter|virt-customize */
+  const char *v2v_customize_command; /* --v2v-customize-command, VMIGRATE_V2V_CUSTOMIZE_COMMAND */
+  bool v2v_keep_nic_names;      /* --v2v-keep-nic-names[=BOOL] (default true) */
+
+  /* Output */
+  bool json;                    /* --json (status, inspect) */
+  const char *log_file;         /* --log FILE */
+  int verbose;                  /* -v count */
+};
+
+/* Read the first line of a secret file (malloc'd, newline stripped). */
+char *config_read_secret (const char *path, const char *what, struct vmerr *err);
+
+#endif

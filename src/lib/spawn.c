@@ -1,0 +1,117 @@
+/* fork, exec and wait, once. */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* In the child: set the defaults of the environment. */
+static void
+child_env (const char *const *env)
+{
+  for (size_t i = 0; env && env[i]; i++) {
+    const char *eq = strchr (env[i], '=');
+    char name[256];
+    if (eq == NULL || (size_t) (eq - env[i]) >= sizeof name)
+      continue;
+    memcpy (name, env[i], (size_t) (eq - env[i]));
+    name[eq - env[i]] = '\0';
+    setenv (name, eq + 1, 0);
+  }
+}
+
+int
+spawn_start (char *const *argv, const struct spawn_opts *opts, pid_t *pid, struct vmerr *err)
+{
+  static const struct spawn_opts none = { 0 };
+
+  if (opts == NULL)
+    opts = &none;
+  *pid = fork ();
+  if (*pid == -1)
+    return vmerr_set (err, VMERR_FAILED, "fork: %s", strerror (errno));
+  if (*pid > 0)
+    return 0;
+  if (opts->log_path) {
+    int fd = open (opts->log_path, O_WRONLY | O_CREAT | O_CLOEXEC |
+                   (opts->log_truncate ? O_TRUNC : O_APPEND), 0600);
+    if (fd >= 0) {
+      dup2 (fd, 1);
+      dup2 (fd, 2);
+    }
+  }
+  if (opts->quiet) {
+    int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+      dup2 (null, 0);
+      dup2 (null, 2);
+    }
+  }
+  if (opts->stdout_fd > 0)
+    dup2 (opts->stdout_fd, 1);
+  child_env (opts->env_defaults);
+  execvp (argv[0], argv);
+  fprintf (stderr, "cannot run %s: %s%s\n", argv[0], strerror (errno),
+           opts->missing_hint ? opts->missing_hint : "");
+  _exit (127);
+}
+
+int
+spawn_wait (pid_t pid, int *status)
+{
+  while (waitpid (pid, status, 0) == -1)
+    if (errno != EINTR)
+      return -1;
+  return 0;
+}
+
+int
+spawn_run (char *const *argv, const struct spawn_opts *opts, int *status, struct vmerr *err)
+{
+  pid_t pid;
+
+  if (spawn_start (argv, opts, &pid, err) == -1)
+    return -1;
+  if (spawn_wait (pid, status) == -1)
+    return vmerr_set (err, VMERR_FAILED, "waiting for %s: %s", argv[0], strerror (errno));
+  return 0;
+}
+
+int
+spawn_capture (char *const *argv, char *out, size_t n)
+{
+  char junk[4096];
+  size_t len = 0;
+  int fds[2], status;
+  pid_t pid;
+  struct vmerr ignored;
+
+  if (n == 0 || pipe2 (fds, O_CLOEXEC) == -1)
+    return -1;
+  int rc = spawn_start (argv, &(struct spawn_opts) { .quiet = true, .stdout_fd = fds[1] }, &pid,
+                        &ignored);
+  close (fds[1]);
+  if (rc == -1) {
+    close (fds[0]);
+    return -1;
+  }
+  for (;;) {
+    /* Keep reading past a full buffer so the child never blocks on us. */
+    bool room = len < n - 1;
+    ssize_t r = read (fds[0], room ? out + len : junk, room ? n - 1 - len : sizeof junk);
+    if (r == -1 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      break;
+    if (room)
+      len += (size_t) r;
+  }
+  out[len] = '\0';
+  close (fds[0]);
+  spawn_wait (pid, &status);
+  return 0;
+}

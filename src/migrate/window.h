@@ -1,0 +1,39 @@
+#ifndef VMIGRATE_MIGRATE_WINDOW_H
+#define VMIGRATE_MIGRATE_WINDOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "error.h"
+#include "disk-volume.h"
+#include "soap.h"
+#include "vm.h"
+
+/* Not thread-safe: a window belongs to one run. */
+
+/* One copy window: one snapshot of the whole VM (all disks at one
+ * instant), each disk's changed areas copied to its attached volume,
+ * flushed, then the snapshot's changeId recorded on the volume.  The
+ * snapshot is removed whatever happens. */
+
+struct window_disk {
+  const struct vs_disk *disk;  /* the VM disk (key, file) */
+  struct disk_volume *vol;     /* its volume, attached */
+  bool force_full;             /* copy everything (new volume, resize, incomplete seed) */
+  /* Results. */
+  bool was_full;               /* a full copy was done (first window or resync) */
+  int64_t bytes;               /* bytes copied (data + zeroes) */
+  double seconds;              /* copy time */
+};
+
+struct window_result {
+  int64_t bytes;               /* all disks */
+  double seconds;              /* snapshot to snapshot removal */
+};
+
+int window_run (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
+                const struct vs_vm *vm, struct window_disk *disks, size_t n,
+                struct window_result *res, struct vmerr *err);
+
+#endif

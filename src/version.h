@@ -1,8 +1,0 @@
-#ifndef VMIGRATE_VERSION_H
-#define VMIGRATE_VERSION_H
-
-/* The program version and the versions of the libraries it was built
- * with, as one human-readable multi-line string (caller must not free). */
-const char *vmigrate_version_text (void);
-
-#endif
