@@ -211,7 +211,7 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
     case OPT_SHUTDOWN_TIMEOUT: {
       char *end;
       long v = strtol (optarg, &end, 10);
-      if (*end || v < 0 || v > 86400)
+      if (*optarg == '\0' || *end || v < 0 || v > 86400)
         return vmerr_set (err, VMERR_USAGE, "--shutdown-timeout %s: expected seconds (0-86400)", optarg);
       c->shutdown_timeout = (int) v;
       break;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 char *
 config_read_secret (const char *path, const char *what, struct vmerr *err)
@@ -13,9 +14,16 @@ config_read_secret (const char *path, const char *what, struct vmerr *err)
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;
+  struct stat st;
 
   if (f == NULL) {
     vmerr_set (err, VMERR_CONFIG, "cannot read the %s file %s: %s", what, path, strerror (errno));
+    return NULL;
+  }
+  if (fstat (fileno (f), &st) == 0 && S_ISDIR (st.st_mode)) {
+    fclose (f);
+    vmerr_set (err, VMERR_CONFIG, "the %s file %s is a directory: give the file that holds "
+               "the %s", what, path, what);
     return NULL;
   }
   n = getline (&line, &cap, f);

@@ -1,18 +1,35 @@
 /* fork, exec and wait, once. */
 #include "spawn.h"
+#include "interrupt.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* In the child: set the defaults of the environment. */
+/* In the child: no OpenStack settings (OS_PASSWORD, application
+ * credential secrets...): no program vmigrate starts talks to OpenStack,
+ * and a child's environment is readable in /proc by its user.  Then the
+ * defaults of the environment. */
 static void
 child_env (const char *const *env)
 {
+  for (size_t i = 0; environ[i];) {
+    const char *eq = strchr (environ[i], '=');
+    char name[256];
+    if (strncmp (environ[i], "OS_", 3) == 0 && eq && (size_t) (eq - environ[i]) < sizeof name) {
+      memcpy (name, environ[i], (size_t) (eq - environ[i]));
+      name[eq - environ[i]] = '\0';
+      unsetenv (name);  /* environ shifts down: look at index i again */
+    }
+    else
+      i++;
+  }
   for (size_t i = 0; env && env[i]; i++) {
     const char *eq = strchr (env[i], '=');
     char name[256];
@@ -28,14 +45,25 @@ int
 spawn_start (char *const *argv, const struct spawn_opts *opts, pid_t *pid, struct vmerr *err)
 {
   static const struct spawn_opts none = { 0 };
+  pid_t parent = getpid ();
 
   if (opts == NULL)
     opts = &none;
   *pid = fork ();
   if (*pid == -1)
     return vmerr_set (err, VMERR_FAILED, "fork: %s", strerror (errno));
-  if (*pid > 0)
+  if (*pid > 0) {
+    /* Both sides set the group, so it exists whichever runs first. */
+    setpgid (*pid, *pid);
     return 0;
+  }
+  /* A child never outlives vmigrate: killed with it even by kill -9 (a
+   * converter left writing a volume that a rerun converts again is data
+   * corruption); if vmigrate is already gone, do not start at all.  Its
+   * own process group lets vmigrate stop it with whatever it started. */
+  setpgid (0, 0);
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid () != parent)
+    _exit (127);
   if (opts->log_path) {
     int fd = open (opts->log_path, O_WRONLY | O_CREAT | O_CLOEXEC |
                    (opts->log_truncate ? O_TRUNC : O_APPEND), 0600);
@@ -63,10 +91,31 @@ spawn_start (char *const *argv, const struct spawn_opts *opts, pid_t *pid, struc
 int
 spawn_wait (pid_t pid, int *status)
 {
-  while (waitpid (pid, status, 0) == -1)
+  bool forwarded = false;
+
+  while (waitpid (pid, status, 0) == -1) {
     if (errno != EINTR)
       return -1;
+    /* SIGINT/SIGTERM reached vmigrate (a terminal's Ctrl-C no longer
+     * reaches the child's own group): pass it on to the whole group. */
+    if (interrupted () && !forwarded) {
+      kill (-pid, SIGTERM);
+      forwarded = true;
+    }
+  }
   return 0;
+}
+
+void
+spawn_stop (pid_t pid)
+{
+  int status;
+
+  if (pid <= 0)
+    return;
+  kill (-pid, SIGTERM);
+  kill (pid, SIGTERM);
+  spawn_wait (pid, &status);
 }
 
 int

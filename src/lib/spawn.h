@@ -8,8 +8,13 @@
 #include "error.h"
 
 /* Running helper programs (nbdkit, the converter, virt-customize): the one
- * fork/exec/wait.  Thread-safe (no shared state; the child only calls
- * async-signal-safe functions before exec, plus the message on failure). */
+ * fork/exec/wait.  A child is tied to vmigrate's life: it gets SIGKILL
+ * when vmigrate dies, even by kill -9 (PR_SET_PDEATHSIG), and it runs in a
+ * process group of its own, which spawn_wait signals when vmigrate is
+ * interrupted and spawn_stop ends.  It gets vmigrate's environment without
+ * the OpenStack settings (OS_*: passwords, secrets).  Thread-safe (no shared state; the
+ * child only calls async-signal-safe functions before exec, plus the
+ * message on failure). */
 
 struct spawn_opts {
   const char *log_path;      /* stdout and stderr go here (NULL: inherited) */
@@ -28,9 +33,13 @@ struct spawn_opts {
 int spawn_start (char *const *argv, const struct spawn_opts *opts, pid_t *pid,
                  struct vmerr *err);
 
-/* Wait for PID (retrying on EINTR); *STATUS as waitpid gives it.  Returns
- * 0, or -1 when PID is not our child. */
+/* Wait for PID; *STATUS as waitpid gives it.  When SIGINT/SIGTERM reach
+ * vmigrate meanwhile, its process group gets SIGTERM (once) and the wait
+ * goes on until it exits.  Returns 0, or -1 when PID is not our child. */
 int spawn_wait (pid_t pid, int *status);
+
+/* End PID and its process group (SIGTERM) and reap it; PID <= 0 is a no-op. */
+void spawn_stop (pid_t pid);
 
 /* spawn_start then spawn_wait.  Returns 0 with *STATUS set, or -1 with
  * err set. */

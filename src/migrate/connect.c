@@ -11,17 +11,18 @@ connect_vsphere (const struct config *cfg, struct vmerr *err)
   struct vs_conn *c;
   char *password;
 
-  if (cfg->vsphere_url == NULL) {
+  /* An empty value (--vsphere-url=) is as good as none. */
+  if (cfg->vsphere_url == NULL || *cfg->vsphere_url == '\0') {
     vmerr_set (err, VMERR_CONFIG, "no vSphere URL: give --vsphere-url https://VCENTER/sdk "
                "or set VMIGRATE_VSPHERE_URL");
     return NULL;
   }
-  if (cfg->vsphere_user == NULL) {
+  if (cfg->vsphere_user == NULL || *cfg->vsphere_user == '\0') {
     vmerr_set (err, VMERR_CONFIG, "no vSphere user: give --vsphere-user or set "
                "VMIGRATE_VSPHERE_USER");
     return NULL;
   }
-  if (cfg->vsphere_password_file == NULL) {
+  if (cfg->vsphere_password_file == NULL || *cfg->vsphere_password_file == '\0') {
     vmerr_set (err, VMERR_CONFIG, "no vSphere password: put it in a file readable only by "
                "you and give --vsphere-password-file FILE or set VMIGRATE_VSPHERE_PASSWORD_FILE");
     return NULL;

@@ -69,7 +69,7 @@ convert_with_recovery (struct run *r, struct vmerr *err)
     char why[sizeof err->msg];
     bool reverted = true;
     snprintf (why, sizeof why, "%s", err->msg);
-    run_detach_all (r);
+    run_detach_all (r, &e2);  /* a volume still attached fails its revert below */
     for (size_t i = 0; i < n; i++)
       if (volume_revert (&r->vx, &r->vols[i], snaps[i], &e2) == -1) {
         log_error ("could not revert volume %s to snapshot %s: %s", r->vols[i].id, snaps[i], e2.msg);

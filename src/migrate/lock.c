@@ -48,7 +48,10 @@ vm_lock_take (const char *dir, const char *vm_id, const char *vm_name, struct vm
     vmerr_set (err, VMERR_FAILED, "out of memory");
     goto fail;
   }
-  l->fd = open (l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  /* Not close-on-exec: the programs a run starts (nbdkit, the converter,
+   * and theirs) hold the lock too, so no new run starts while one of them
+   * still writes a volume. */
+  l->fd = open (l->path, O_RDWR | O_CREAT, 0600);
   if (l->fd == -1) {
     vmerr_set (err, VMERR_CONFIG, "cannot open the lock file %s: %s", l->path, strerror (errno));
     goto fail;
@@ -58,8 +61,9 @@ vm_lock_take (const char *dir, const char *vm_id, const char *vm_name, struct vm
     pidbuf[n > 0 ? n : 0] = '\0';
     pidbuf[strcspn (pidbuf, "\n")] = '\0';
     vmerr_set (err, VMERR_LOCKED, "another vmigrate run (pid %s) is working on VM '%s' on "
-               "this host; wait for it to finish (a killed run releases the lock by itself)",
-               pidbuf[0] ? pidbuf : "?", vm_name);
+               "this host; wait for it to finish (a killed run releases the lock by itself, "
+               "once every program it started has ended; 'fuser -v %s' lists them)",
+               pidbuf[0] ? pidbuf : "?", vm_name, l->path);
     goto fail;
   }
   snprintf (pidbuf, sizeof pidbuf, "%ld\n", (long) getpid ());

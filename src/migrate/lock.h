@@ -6,8 +6,11 @@
 /* Thread-safe; one lock object per run. */
 
 /* One run per VM at a time on this conversion host: an flock on a file
- * named after the VM's instance UUID.  The kernel drops it when the
- * holder dies, so a killed run never blocks the next one. */
+ * named after the VM's instance UUID.  The programs the run starts inherit
+ * the lock's file, so it is held while the run or any of them lives; the
+ * kernel drops it when the last one is gone, so a killed run never blocks
+ * the next one for longer than its children live (and spawn.h ties those
+ * to the run). */
 
 struct vm_lock;
 

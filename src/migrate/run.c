@@ -82,14 +82,22 @@ run_free (struct run *r)
   vs_disconnect (r->vs);
 }
 
-void
-run_detach_all (struct run *r)
+int
+run_detach_all (struct run *r, struct vmerr *err)
 {
+  int rc = 0;
+
   for (size_t i = 0; r->vols && i < r->vm.ndisks; i++) {
     struct vmerr e = { 0 };
-    if (r->vols[i].id && volume_detach (&r->vx, &r->vols[i], &e) == -1)
+    if (r->vols[i].id && volume_detach (&r->vx, &r->vols[i], &e) == -1) {
       log_error ("could not detach volume %s: %s", r->vols[i].id, e.msg);
+      if (rc == 0)
+        vmerr_set (err, e.code, "%s; the volume stays attached to this conversion host "
+                   "until the next run of this VM detaches it", e.msg);
+      rc = -1;
+    }
   }
+  return rc;
 }
 
 /* The window as the report shows it (strings copied: the run's volumes
@@ -260,8 +268,13 @@ migrate_run (const struct config *cfg, struct migrate_result *res, struct vmerr 
 out:
   if (rc == -1 && interrupted () && err->code != VMERR_INTERRUPTED)
     vmerr_prefix (err, "interrupted: ");
-  run_detach_all (&r);
+  /* A volume left attached is not a success: the next run repairs it. */
   struct vmerr e2 = { 0 };
+  if (run_detach_all (&r, &e2) == -1 && rc == 0) {
+    *err = e2;
+    rc = -1;
+  }
+  vmerr_clear (&e2);
   if (record_volumes (&r, &e2) == -1 && rc == 0) {
     *err = e2;
     rc = -1;

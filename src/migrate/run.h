@@ -31,8 +31,9 @@ struct run {
  * recorded in the result and announced through its on_window. */
 int run_window (struct run *r, const char *kind, struct vmerr *err);
 
-/* Detach everything this run attached; errors are logged, not fatal. */
-void run_detach_all (struct run *r);
+/* Detach everything this run attached, going on past a failure; each
+ * failure is logged.  Returns 0, or -1 with err set from the first one. */
+int run_detach_all (struct run *r, struct vmerr *err);
 
 /* The cutover: catch up, stop the guest, final window, convert with a way
  * back, mark converted (ANY_FOUND: volumes existed before this run). */

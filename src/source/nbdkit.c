@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <libnbd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,11 +174,7 @@ source_stop (struct source *s)
 {
   if (s == NULL)
     return;
-  if (s->pid > 0) {
-    kill (s->pid, SIGTERM);
-    int status;
-    spawn_wait (s->pid, &status);
-  }
+  spawn_stop (s->pid);
   if (s->socket)
     unlink (s->socket);
   if (s->errlog)
