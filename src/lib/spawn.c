@@ -16,29 +16,35 @@
  * credential secrets...): no program vmigrate starts talks to OpenStack,
  * and a child's environment is readable in /proc by its user.  Then the
  * defaults of the environment. */
+/* The NAME of a "NAME=VALUE" entry into BUF; its value, or NULL when the
+ * entry has no '=' or the name does not fit. */
+static const char *
+env_split (const char *entry, char *buf, size_t n)
+{
+  const char *eq = strchr (entry, '=');
+
+  if (eq == NULL || (size_t) (eq - entry) >= n)
+    return NULL;
+  memcpy (buf, entry, (size_t) (eq - entry));
+  buf[eq - entry] = '\0';
+  return eq + 1;
+}
+
 static void
 child_env (const char *const *env)
 {
+  char name[256];
+  const char *value;
+
   for (size_t i = 0; environ[i];) {
-    const char *eq = strchr (environ[i], '=');
-    char name[256];
-    if (strncmp (environ[i], "OS_", 3) == 0 && eq && (size_t) (eq - environ[i]) < sizeof name) {
-      memcpy (name, environ[i], (size_t) (eq - environ[i]));
-      name[eq - environ[i]] = '\0';
+    if (strncmp (environ[i], "OS_", 3) == 0 && env_split (environ[i], name, sizeof name))
       unsetenv (name);  /* environ shifts down: look at index i again */
-    }
     else
       i++;
   }
-  for (size_t i = 0; env && env[i]; i++) {
-    const char *eq = strchr (env[i], '=');
-    char name[256];
-    if (eq == NULL || (size_t) (eq - env[i]) >= sizeof name)
-      continue;
-    memcpy (name, env[i], (size_t) (eq - env[i]));
-    name[eq - env[i]] = '\0';
-    setenv (name, eq + 1, 0);
-  }
+  for (size_t i = 0; env && env[i]; i++)
+    if ((value = env_split (env[i], name, sizeof name)) != NULL)
+      setenv (name, value, 0);
 }
 
 int

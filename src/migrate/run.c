@@ -100,6 +100,16 @@ run_detach_all (struct run *r, struct vmerr *err)
   return rc;
 }
 
+static void
+window_report_free (struct window_result_report *w)
+{
+  for (size_t i = 0; i < w->disks.n; i++) {
+    free (w->disks.v[i].volume_id);
+    free (w->disks.v[i].change_id);
+  }
+  free (w->disks.v);
+}
+
 /* The window as the report shows it (strings copied: the run's volumes
  * are gone when the report is printed). */
 static int
@@ -124,11 +134,7 @@ record_window (struct run *r, const char *kind, const struct window_result *res,
     goto oom;
   return 0;
 oom:
-  for (size_t i = 0; i < w.disks.n; i++) {
-    free (w.disks.v[i].volume_id);
-    free (w.disks.v[i].change_id);
-  }
-  free (w.disks.v);
+  window_report_free (&w);
   return vmerr_set (err, VMERR_FAILED, "out of memory");
 }
 
@@ -287,14 +293,8 @@ out:
 void
 migrate_result_free (struct migrate_result *r)
 {
-  for (size_t i = 0; i < r->windows.n; i++) {
-    struct window_result_report *w = &r->windows.v[i];
-    for (size_t j = 0; j < w->disks.n; j++) {
-      free (w->disks.v[j].volume_id);
-      free (w->disks.v[j].change_id);
-    }
-    free (w->disks.v);
-  }
+  for (size_t i = 0; i < r->windows.n; i++)
+    window_report_free (&r->windows.v[i]);
   free (r->windows.v);
   for (size_t i = 0; i < r->volumes.n; i++)
     free (r->volumes.v[i]);
