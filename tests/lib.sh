@@ -82,6 +82,11 @@ disk_capacity() {
 print(json.load(sys.stdin)["disks"][int(sys.argv[1])]["capacity"])' "$2"
 }
 
+# Number of Cinder snapshots of VM's volumes (recovery snapshots left over).
+ncinder_snapshots() {
+    "$LABCTL" snapshots --dir "$LABDIR" --vm "$1" | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))'
+}
+
 # Number of snapshots the VM has now.
 nsnapshots() {
     "$LABCTL" vm-info --dir "$LABDIR" "$1" | $PY -c 'import json,sys; print(len(json.load(sys.stdin)["snapshots"]))'

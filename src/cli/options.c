@@ -15,7 +15,7 @@ enum {
   OPT_CBT_SYNC, OPT_CUTOVER, OPT_SKIP_CONVERSION, OPT_ENABLE_CBT, OPT_V2V_COMMAND, OPT_JSON,
   OPT_LOG, OPT_NO_SHUTDOWN, OPT_SHUTDOWN_TIMEOUT, OPT_ASSUME_ZERO,
   OPT_V2V_OPTION, OPT_V2V_RUN, OPT_V2V_FIRSTBOOT, OPT_V2V_CUSTOMIZE, OPT_V2V_CUSTOMIZE_COMMAND,
-  OPT_V2V_KEEP_NIC_NAMES,
+  OPT_V2V_KEEP_NIC_NAMES, OPT_LOG_DIR, OPT_TAKE_OVER,
 };
 
 const struct option cli_options[] = {
@@ -52,6 +52,8 @@ const struct option cli_options[] = {
   { "v2v-customize", required_argument, NULL, OPT_V2V_CUSTOMIZE },
   { "v2v-customize-command", required_argument, NULL, OPT_V2V_CUSTOMIZE_COMMAND },
   { "v2v-keep-nic-names", optional_argument, NULL, OPT_V2V_KEEP_NIC_NAMES },
+  { "log-dir", required_argument, NULL, OPT_LOG_DIR },
+  { "take-over", no_argument, NULL, OPT_TAKE_OVER },
   { NULL, 0, NULL, 0 },
 };
 
@@ -88,6 +90,10 @@ cli_usage (FILE *f)
     "                               snapshot are NOT migrated)\n"
     "  --json                       machine-readable output (status, inspect)\n"
     "  --log FILE  -v               log file; more detail on stderr\n"
+    "  --log-dir DIR                private directory of the converter's logs\n"
+    "                               [VMIGRATE_LOG_DIR] (default /var/log/vmigrate)\n"
+    "  --take-over                  continue a VM whose run on another conversion host\n"
+    "                               is gone (killed, host lost); refused without it\n"
     "  -h, --help   -V, --version\n"
     "\n"
     "Every option, the environment and the exit codes: man vmigrate\n");
@@ -134,6 +140,7 @@ defaults_from_env (struct config *c)
   c->v2v_customize = "auto";
   c->v2v_customize_command = env_or ("VMIGRATE_V2V_CUSTOMIZE_COMMAND", "virt-customize");
   c->v2v_keep_nic_names = true;
+  c->log_dir = env_or ("VMIGRATE_LOG_DIR", NULL);
 }
 
 static int
@@ -207,6 +214,8 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
     case OPT_V2V_COMMAND: c->v2v_command = optarg; break;
     case OPT_JSON: c->json = true; break;
     case OPT_LOG: c->log_file = optarg; break;
+    case OPT_LOG_DIR: c->log_dir = optarg; break;
+    case OPT_TAKE_OVER: c->take_over = true; break;
     case OPT_NO_SHUTDOWN: c->no_shutdown = true; break;
     case OPT_SHUTDOWN_TIMEOUT: {
       char *end;

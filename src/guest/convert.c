@@ -2,9 +2,11 @@
 #include "convert.h"
 #include "argv.h"
 #include "log.h"
+#include "private-dir.h"
 #include "spawn.h"
 #include "xml.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,18 +186,51 @@ run_logged (char **argv, const char *log_path, const char *what, struct vmerr *e
                     what, WTERMSIG (status), log_path);
 }
 
+/* "web 01/../x" -> "web_01_.._x": the VM name goes into a file name. */
+static void
+sanitise_name (const char *name, char *out, size_t n)
+{
+  size_t i = 0;
+
+  for (; name && name[i] && i + 1 < n && i < 64; i++) {
+    char c = name[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || (c == '.' && i > 0);
+    out[i] = ok ? c : '_';
+  }
+  out[i] = '\0';
+  if (i == 0)
+    snprintf (out, n, "vm");
+}
+
+/* Write TEXT to DIR/NAME (MODE) into PATH; 0 or -1. */
+static int
+write_private_file (const char *dir, const char *name, const char *text, mode_t mode,
+                    char *path, size_t n)
+{
+  size_t len = strlen (text);
+  int fd, rc = -1;
+
+  if ((size_t) snprintf (path, n, "%s/%s", dir, name) >= n)
+    return -1;
+  fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd == -1)
+    return -1;
+  if (write (fd, text, len) == (ssize_t) len && fchmod (fd, mode) == 0)
+    rc = 0;
+  close (fd);
+  return rc;
+}
+
 int
 convert_run (const struct convert_job *job, char **log_path, struct vmerr *err)
 {
-  /* Honour TMPDIR (the Ansible module gives each run a private one). */
-  const char *tmp = getenv ("TMPDIR");
-  char xml_path[4096], nic_path[4096];
-  if (tmp == NULL || *tmp == '\0' || strlen (tmp) > 4000)
-    tmp = "/tmp";
-  snprintf (xml_path, sizeof xml_path, "%s/vmigrate-domain.XXXXXX", tmp);
-  snprintf (nic_path, sizeof nic_path, "%s/vmigrate-nic-names.XXXXXX", tmp);
-  char **argv = NULL, **cargv = NULL, *nic = NULL;
-  int xml_fd = -1, nic_fd = -1, rc = -1;
+  /* TMPDIR is honoured (the Ansible module gives each run a private one);
+   * the directories are private and named for their owner, so a run that
+   * was killed leaves nothing the next one does not remove. */
+  char xml_dir[4096] = "", nic_dir[4096] = "", xml_path[4200] = "", nic_path[4200] = "";
+  char **argv = NULL, **cargv = NULL, *nic = NULL, safe[72];
+  int rc = -1;
   /* Decide once who applies the scripts ("auto" runs the converter's
    * --help); both argv builders below then read the settled choice. */
   struct convert_job settled = *job;
@@ -205,8 +240,9 @@ convert_run (const struct convert_job *job, char **log_path, struct vmerr *err)
   *log_path = NULL;
   if (job->ndevices > 1) {
     char *xml = convert_libvirt_xml (job);
-    xml_fd = mkstemp (xml_path);
-    if (xml == NULL || xml_fd == -1 || write (xml_fd, xml, strlen (xml)) != (ssize_t) strlen (xml)) {
+    if (xml == NULL || private_dir_make (NULL, CONVERT_DOMAIN_PREFIX, xml_dir, sizeof xml_dir,
+                                         err) == -1 ||
+        write_private_file (xml_dir, "domain.xml", xml, 0600, xml_path, sizeof xml_path) == -1) {
       free (xml);
       vmerr_set (err, VMERR_CONVERT, "cannot write the guest description for the converter");
       goto out;
@@ -214,13 +250,11 @@ convert_run (const struct convert_job *job, char **log_path, struct vmerr *err)
     free (xml);
   }
   nic = convert_nic_script (job);
-  if (nic) {
-    nic_fd = mkstemp (nic_path);
-    if (nic_fd == -1 || write (nic_fd, nic, strlen (nic)) != (ssize_t) strlen (nic)
-        || fchmod (nic_fd, 0755) == -1) {
-      vmerr_set (err, VMERR_CONVERT, "cannot write the NIC-name script for the converter");
-      goto out;
-    }
+  if (nic && (private_dir_make (NULL, CONVERT_NIC_PREFIX, nic_dir, sizeof nic_dir, err) == -1 ||
+              write_private_file (nic_dir, "nic-names.sh", nic, 0755, nic_path,
+                                  sizeof nic_path) == -1)) {
+    vmerr_set (err, VMERR_CONVERT, "cannot write the NIC-name script for the converter");
+    goto out;
   }
   argv = convert_argv_nic (job, xml_path, nic ? nic_path : NULL, err);
   if (argv == NULL)
@@ -229,8 +263,9 @@ convert_run (const struct convert_job *job, char **log_path, struct vmerr *err)
                    && (nic || job->nrun > 0 || job->nfirstboot > 0);
   if (customize && (cargv = convert_customize_argv (job, nic ? nic_path : NULL, err)) == NULL)
     goto out;
+  sanitise_name (job->vm_name, safe, sizeof safe);
   if (asprintf (log_path, "%s/vmigrate-v2v-%s-%ld.log", job->log_dir ? job->log_dir : ".",
-                job->vm_name, (long) time (NULL)) < 0) {
+                safe, (long) time (NULL)) < 0) {
     *log_path = NULL;
     vmerr_set (err, VMERR_FAILED, "out of memory");
     goto out;
@@ -248,14 +283,10 @@ convert_run (const struct convert_job *job, char **log_path, struct vmerr *err)
   }
   rc = 0;
 out:
-  if (xml_fd >= 0) {
-    close (xml_fd);
-    unlink (xml_path);
-  }
-  if (nic_fd >= 0) {
-    close (nic_fd);
-    unlink (nic_path);
-  }
+  if (xml_dir[0])
+    private_dir_remove (xml_dir);
+  if (nic_dir[0])
+    private_dir_remove (nic_dir);
   free (nic);
   argv_free (argv);
   argv_free (cargv);

@@ -12,6 +12,11 @@
  * argv_free (argv.h).  Thread-safe: a job is only read, and each run has
  * its own temporary files. */
 
+/* The private directories of a conversion (private-dir.h): the libvirt
+ * XML for several disks, and the NIC-name script. */
+#define CONVERT_DOMAIN_PREFIX "vmigrate-domain"
+#define CONVERT_NIC_PREFIX "vmigrate-nic-names"
+
 struct convert_job {
   const char *command;       /* virt-v2v-in-place, or a stand-in (may hold args) */
   const char *vm_name;       /* for the libvirt XML and the log name */
@@ -64,6 +69,12 @@ char *convert_libvirt_xml (const struct convert_job *job);
 char **convert_argv (const struct convert_job *job, const char *xml_path, struct vmerr *err);
 char **convert_argv_nic (const struct convert_job *job, const char *xml_path,
                          const char *nic_script, struct vmerr *err);
+
+/* The private directory (0700, ours, not a symlink) the converter's logs
+ * go to: WANT (--log-dir) when given, which must exist or be creatable and
+ * must not be open to others; else /var/log/vmigrate, else
+ * $TMPDIR/vmigrate-logs.UID, created 0700.  *DIR is malloc'd. */
+int convert_log_dir (const char *want, char **dir, struct vmerr *err);
 
 /* Run the conversion; its output goes to a log file whose path is put in
  * *log_path (malloc'd) and named in any error. */

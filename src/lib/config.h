@@ -62,6 +62,8 @@ struct config {
   /* Output */
   bool json;                    /* --json (status, inspect) */
   const char *log_file;         /* --log FILE */
+  const char *log_dir;          /* --log-dir DIR, VMIGRATE_LOG_DIR: converter logs */
+  bool take_over;               /* --take-over: continue another host's gone run */
   int verbose;                  /* -v count */
 };
 

@@ -71,7 +71,8 @@ spawn_start (char *const *argv, const struct spawn_opts *opts, pid_t *pid, struc
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid () != parent)
     _exit (127);
   if (opts->log_path) {
-    int fd = open (opts->log_path, O_WRONLY | O_CREAT | O_CLOEXEC |
+    /* Never through a symlink: someone could point it at a file of ours. */
+    int fd = open (opts->log_path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
                    (opts->log_truncate ? O_TRUNC : O_APPEND), 0600);
     if (fd >= 0) {
       dup2 (fd, 1);

@@ -1,58 +1,33 @@
 /* The cutover: catch up while the guest runs, stop it, copy the last
- * delta, convert all disks at once with a way back (Cinder snapshots,
- * reverted when the conversion fails), mark the volumes converted. */
+ * delta, convert all disks at once with a way back (recovery.h), then the
+ * steps after conversion, converted=true last. */
 #include "run.h"
 #include "clock.h"
 #include "convert.h"
 #include "log.h"
 #include "power.h"
+#include "recovery.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Directory of the log file (malloc'd), /tmp without one. */
-static char *
-log_dir_for (const char *log_file)
-{
-  const char *slash = log_file ? strrchr (log_file, '/') : NULL;
-
-  if (log_file == NULL)
-    return strdup ("/tmp");
-  if (slash == NULL)
-    return strdup (".");
-  return strndup (log_file, slash == log_file ? 1 : (size_t) (slash - log_file));
-}
-
-/* Conversion with a way back: Cinder snapshots first; on failure the
- * volumes are reverted so `cutover` can simply be run again. */
+/* Run the converter over the attached volumes. */
 static int
-convert_with_recovery (struct run *r, struct vmerr *err)
+convert_volumes (struct run *r, struct vmerr *err)
 {
   size_t n = r->vm.ndisks;
-  char **snaps = calloc (n, sizeof *snaps);
   const char **devs = calloc (n, sizeof *devs);
   char *log_path = NULL;
   int rc = -1;
 
-  if (snaps == NULL || devs == NULL) {
-    vmerr_set (err, VMERR_FAILED, "out of memory");
-    goto out;
-  }
-  for (size_t i = 0; i < n; i++) {
-    if (volume_snapshot (&r->vx, &r->vols[i], &snaps[i], err) == -1)
-      goto out;
+  if (devs == NULL)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  for (size_t i = 0; i < n; i++)
     devs[i] = r->vols[i].device;
-  }
-  /* The converter's log goes next to ours (or to /tmp without --log). */
-  char *log_dir = log_dir_for (r->cfg->log_file);
-  if (log_dir == NULL) {
-    vmerr_set (err, VMERR_FAILED, "out of memory");
-    goto out;
-  }
   struct convert_job job = {
     .command = r->cfg->v2v_command, .vm_name = r->vm.name, .firmware = r->vm.firmware,
-    .ndevices = n, .devices = devs, .log_dir = log_dir,
+    .ndevices = n, .devices = devs, .log_dir = r->log_dir,
     .noptions = r->cfg->n_v2v_options, .options = r->cfg->v2v_options,
     .nrun = r->cfg->n_v2v_run, .run = r->cfg->v2v_run,
     .nfirstboot = r->cfg->n_v2v_firstboot, .firstboot = r->cfg->v2v_firstboot,
@@ -63,42 +38,64 @@ convert_with_recovery (struct run *r, struct vmerr *err)
     job.macs = (const char *const *) r->vm.nic_macs;
   }
   rc = convert_run (&job, &log_path, err);
-  free (log_dir);
-  if (rc == -1) {
-    struct vmerr e2 = { 0 };
-    char why[sizeof err->msg];
-    bool reverted = true;
-    snprintf (why, sizeof why, "%s", err->msg);
-    run_detach_all (r, &e2);  /* a volume still attached fails its revert below */
-    for (size_t i = 0; i < n; i++)
-      if (volume_revert (&r->vx, &r->vols[i], snaps[i], &e2) == -1) {
-        log_error ("could not revert volume %s to snapshot %s: %s", r->vols[i].id, snaps[i], e2.msg);
-        reverted = false;
-      }
-    vmerr_set (err, VMERR_CONVERT, "%s; %s", why,
-               reverted ? "the volumes were reverted to their state before conversion: fix the "
-                          "cause and run the cutover again"
-                        : "some volumes could not be reverted: their Cinder snapshots are kept "
-                          "(revert them with 'openstack volume revert' before retrying)");
-    if (!reverted)
-      goto keep_snaps;
-  }
-  else
+  if (rc == 0)
     log_info ("conversion succeeded (log: %s)", log_path);
-out:
-  for (size_t i = 0; snaps && i < n; i++)
-    if (snaps[i]) {
-      struct vmerr e3 = { 0 };
-      if (volume_snapshot_delete (&r->vx, snaps[i], &e3) == -1)
-        log_warn ("could not delete recovery snapshot %s: %s", snaps[i], e3.msg);
-    }
-keep_snaps:
-  for (size_t i = 0; snaps && i < n; i++)
-    free (snaps[i]);
-  free (snaps);
-  free (devs);
   free (log_path);
+  free (devs);
   return rc;
+}
+
+/* Conversion with a way back: recovery snapshots and marks first; on
+ * failure the volumes are reverted so `cutover` can simply be run again. */
+static int
+convert_with_recovery (struct run *r, struct vmerr *err)
+{
+  if (recovery_prepare (r, err) == -1)
+    return -1;
+  if (convert_volumes (r, err) == 0)
+    return cutover_mark_all (r, META_CONVERSION, CONVERSION_DONE, err);
+
+  struct vmerr e2 = { 0 };
+  char why[sizeof err->msg];
+  snprintf (why, sizeof why, "%s", err->msg);
+  /* Detached first: a volume still attached fails its revert below. */
+  run_detach_all (r, &e2);
+  bool reverted = recovery_revert (r, &e2) == 0;
+  if (!reverted)
+    log_error ("%s", e2.msg);
+  vmerr_set (err, VMERR_CONVERT, "%s; %s", why,
+             reverted ? "the volumes were reverted to their state before conversion: fix the "
+                        "cause and run the cutover again"
+                      : "some volumes could not be put back yet: they stay marked as "
+                        "interrupted, and the next run puts them back before anything else");
+  return -1;
+}
+
+int
+cutover_mark_all (struct run *r, const char *key, const char *value, struct vmerr *err)
+{
+  for (size_t i = 0; i < r->vm.ndisks; i++) {
+    struct kv kv = { 0 };
+    int rc = kv_set (&kv, key, value) == -1 ? vmerr_set (err, VMERR_FAILED, "out of memory")
+             : volume_set_meta (&r->vx, &r->vols[i], &kv, err);
+    kv_free (&kv);
+    if (rc == -1)
+      return -1;
+  }
+  return 0;
+}
+
+int
+cutover_finish (struct run *r, struct vmerr *err)
+{
+  /* Each step may be redone: a run killed between them does it again. */
+  if (volume_mark_boot (&r->vx, &r->vols[0], &r->vm, err) == -1 ||
+      recovery_drop_snapshots (r, err) == -1 ||
+      cutover_mark_all (r, META_RECOVERY_SNAPSHOT, "", err) == -1 ||
+      cutover_mark_all (r, META_CONVERTED, "true", err) == -1)
+    return -1;
+  r->res->converted = true;
+  return 0;
 }
 
 int
@@ -132,17 +129,8 @@ cutover_run (struct run *r, bool any_found, struct vmerr *err)
   if (convert_with_recovery (r, err) == -1)
     return -1;
   t_conv = clock_now () - now;
-  for (size_t i = 0; i < r->vm.ndisks; i++) {
-    struct kv kv = { 0 };
-    int rc = kv_set (&kv, META_CONVERTED, "true") == -1 ? vmerr_set (err, VMERR_FAILED, "out of memory")
-             : volume_set_meta (&r->vx, &r->vols[i], &kv, err);
-    kv_free (&kv);
-    if (rc == -1)
-      return -1;
-  }
-  if (volume_mark_boot (&r->vx, &r->vols[0], &r->vm, err) == -1)
+  if (cutover_finish (r, err) == -1)
     return -1;
-  r->res->converted = true;
   if (running) {
     r->res->stopped = true;
     r->res->downtime_s = clock_now () - down_start;

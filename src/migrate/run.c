@@ -5,6 +5,10 @@
  *   none                false   true     cold one-shot: stop VM, full copy, convert
  *   none                true    true     full copy while running, stop, delta, convert
  *   converted=true      any     any      "Volume already converted", success
+ *     (on every volume; a conversion that succeeded without it: the
+ *     missing steps after it are done, nothing is copied or converted)
+ *   conversion          any     any      revert every volume first (recovery.h)
+ *     in-progress
  *   exists              false   any      "volume already exists", error
  *   exists, complete    true    false    delta since changeID
  *   exists, complete    true    true     catch-up delta, stop VM, final delta, convert
@@ -12,9 +16,14 @@
  */
 #include "run.h"
 #include "connect.h"
+#include "convert.h"
 #include "interrupt.h"
 #include "log.h"
 #include "migrate.h"
+#include "owner.h"
+#include "private-dir.h"
+#include "recovery.h"
+#include "source.h"
 #include "cbt.h"
 #include "snapshot.h"
 
@@ -76,6 +85,7 @@ run_free (struct run *r)
   free (r->vols);
   free (r->found);
   free (r->wd);
+  free (r->log_dir);
   volume_ctx_close (&r->vx);
   vm_lock_release (r->lock);
   vs_vm_free (&r->vm);
@@ -158,11 +168,11 @@ run_window (struct run *r, const char *kind, struct vmerr *err)
 
 /* Find each disk's volume and decide whether this run may proceed. */
 static int
-load_volumes (struct run *r, bool *any_found, bool *converted, struct vmerr *err)
+load_volumes (struct run *r, bool *any_found, struct vmerr *err)
 {
   size_t n = r->vm.ndisks;
 
-  *any_found = *converted = false;
+  *any_found = false;
   r->vols = calloc (n, sizeof *r->vols);
   r->found = calloc (n, sizeof *r->found);
   r->wd = calloc (n, sizeof *r->wd);
@@ -172,8 +182,6 @@ load_volumes (struct run *r, bool *any_found, bool *converted, struct vmerr *err
     if (volume_find (&r->vx, &r->vm, &r->vm.disks[i], &r->vols[i], &r->found[i], err) == -1)
       return -1;
     *any_found |= r->found[i];
-    if (r->found[i] && state_true (&r->vols[i].meta, META_CONVERTED))
-      *converted = true;
   }
   return 0;
 }
@@ -186,7 +194,8 @@ prepare_volumes (struct run *r, struct vmerr *err)
     r->wd[i].disk = d;
     r->wd[i].vol = &r->vols[i];
     if (!r->found[i]) {
-      if (volume_create (&r->vx, &r->vm, d, &r->vols[i], err) == -1)
+      if (volume_create (&r->vx, &r->vm, d, &r->vols[i], err) == -1 ||
+          owner_mark (r, i, err) == -1)
         return -1;
       r->wd[i].force_full = true;
     }
@@ -217,11 +226,54 @@ record_volumes (struct run *r, struct vmerr *err)
   return 0;
 }
 
+/* The private directories of killed runs on this host (their owners are
+ * dead: nbdkit and the converter die with vmigrate). */
+static void
+reap_private_dirs (void)
+{
+  static const char *const prefixes[] = { SOURCE_DIR_PREFIX, CONVERT_DOMAIN_PREFIX,
+                                          CONVERT_NIC_PREFIX, NULL };
+  private_dir_reap (prefixes);
+}
+
+/* Everything before the first change: the VM, its lock, its disks, the
+ * settings a conversion needs, the volumes and what they say. */
+static int
+start_run (struct run *r, char **moref, bool *any_found, struct vmerr *err)
+{
+  const struct config *cfg = r->cfg;
+
+  r->vs = connect_vsphere (cfg, err);
+  if (r->vs == NULL)
+    return -1;
+  if (vs_find_vm (r->vs, cfg->vm, moref, err) == -1 || vs_vm_read (r->vs, *moref, &r->vm, err) == -1)
+    return -1;
+  if ((r->res->vm_name = strdup (r->vm.name)) == NULL)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  r->lock = vm_lock_take (vm_lock_default_dir (), r->vm.instance_uuid ? r->vm.instance_uuid : *moref,
+                          r->vm.name, err);
+  if (r->lock == NULL || check_disks (&r->vm, err) == -1)
+    return -1;
+  if (cfg->cutover && !cfg->skip_conversion && convert_log_dir (cfg->log_dir, &r->log_dir, err) == -1)
+    return -1;
+  if (volume_ctx_open (&r->vx, cfg, err) == -1)
+    return -1;
+  if (load_volumes (r, any_found, err) == -1)
+    return -1;
+  for (size_t i = 0; i < r->vm.ndisks && !cfg->cbt_sync && recovery_state (r) == CONVERSION_NONE; i++)
+    if (r->found[i])
+      return vmerr_set (err, VMERR_PRECONDITION, "volume already exists: volume %s holds disk "
+                        "%d of VM '%s'; continue with cbtsync (vmigrate sync/cutover) or "
+                        "delete the volume to start over", r->vols[i].id, r->vm.disks[i].key,
+                        r->vm.name);
+  return 0;
+}
+
 int
 migrate_run (const struct config *cfg, struct migrate_result *res, struct vmerr *err)
 {
   struct run r = { .cfg = cfg, .res = res };
-  bool any_found, converted;
+  bool any_found = false;
   char *moref = NULL;
   int removed, rc = -1;
 
@@ -230,40 +282,42 @@ migrate_run (const struct config *cfg, struct migrate_result *res, struct vmerr 
   res->command = cfg->command;
   res->cbt_sync = cfg->cbt_sync;
   res->cutover = cfg->cutover;
-  r.vs = connect_vsphere (cfg, err);
-  if (r.vs == NULL)
+  if (start_run (&r, &moref, &any_found, err) == -1)
     goto out;
-  if (vs_find_vm (r.vs, cfg->vm, &moref, err) == -1 || vs_vm_read (r.vs, moref, &r.vm, err) == -1)
-    goto out;
-  if ((res->vm_name = strdup (r.vm.name)) == NULL) {
-    vmerr_set (err, VMERR_FAILED, "out of memory");
-    goto out;
-  }
-  r.lock = vm_lock_take (vm_lock_default_dir (), r.vm.instance_uuid ? r.vm.instance_uuid : moref,
-                         r.vm.name, err);
-  if (r.lock == NULL || check_disks (&r.vm, err) == -1)
-    goto out;
-  if (volume_ctx_open (&r.vx, cfg, err) == -1)
-    goto out;
-  if (load_volumes (&r, &any_found, &converted, err) == -1)
-    goto out;
-  if (converted) {
+  enum conversion_state conv = recovery_state (&r);
+  if (conv == CONVERSION_COMPLETE) {
     res->already_converted = res->converted = true;
     log_info ("Volume already converted (VM '%s')", r.vm.name);
     rc = 0;
     goto out;
   }
-  for (size_t i = 0; i < r.vm.ndisks && !cfg->cbt_sync; i++)
-    if (r.found[i]) {
-      vmerr_set (err, VMERR_PRECONDITION, "volume already exists: volume %s holds disk %d of "
-                 "VM '%s'; continue with cbtsync (vmigrate sync/cutover) or delete the volume "
-                 "to start over", r.vols[i].id, r.vm.disks[i].key, r.vm.name);
-      goto out;
+  /* Ours before anything is cleaned up or changed, on any host. */
+  if (owner_claim (&r, err) == -1)
+    goto out;
+  reap_private_dirs ();
+  if (conv == CONVERSION_SUCCEEDED) {
+    /* Never copy over, nor convert again, a disk that was converted. */
+    log_warn ("the conversion of VM '%s' had succeeded but its cutover was cut short: "
+              "finishing it (boot volume, recovery snapshots, converted)", r.vm.name);
+    rc = cutover_finish (&r, err);
+    goto out;
+  }
+  if (conv == CONVERSION_INTERRUPTED) {
+    log_warn ("a conversion of VM '%s' was interrupted: putting its volumes back to their "
+              "state before it", r.vm.name);
+    for (size_t i = 0; i < r.vm.ndisks; i++) {
+      r.wd[i].disk = &r.vm.disks[i];
+      r.wd[i].vol = &r.vols[i];
     }
+    if (recovery_revert (&r, err) == -1)
+      goto out;
+  }
   if ((cfg->cbt_sync || !cfg->cutover) && ensure_cbt (&r, err) == -1)
     goto out;
-  /* What a killed run left: its snapshot here, its attachments there. */
-  if (vs_snapshot_remove_ours (r.vs, &r.vm, &removed, err) == -1)
+  /* What a killed run left: its snapshot here, its attachments there,
+   * its recovery snapshots in Cinder. */
+  if (vs_snapshot_remove_ours (r.vs, &r.vm, &removed, err) == -1 ||
+      recovery_drop_snapshots (&r, err) == -1)
     goto out;
   if (prepare_volumes (&r, err) == -1)
     goto out;
@@ -280,6 +334,7 @@ out:
     *err = e2;
     rc = -1;
   }
+  owner_release (&r);
   vmerr_clear (&e2);
   if (record_volumes (&r, &e2) == -1 && rc == 0) {
     *err = e2;

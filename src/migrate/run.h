@@ -25,6 +25,8 @@ struct run {
   bool *found;                  /* vols[i] existed before this run */
   struct window_disk *wd;       /* per disk window state */
   struct migrate_result *res;   /* what this run did, for the report */
+  char owner_since[32];         /* when this run claimed the VM (owner.h) */
+  char *log_dir;                /* the converter's private log directory */
 };
 
 /* One copy window over every disk (KIND "seeding", "catch-up", "final"),
@@ -38,5 +40,13 @@ int run_detach_all (struct run *r, struct vmerr *err);
 /* The cutover: catch up, stop the guest, final window, convert with a way
  * back, mark converted (ANY_FOUND: volumes existed before this run). */
 int cutover_run (struct run *r, bool any_found, struct vmerr *err);
+
+/* After a successful conversion (also when a rerun finds one): boot
+ * volume, recovery snapshots deleted, converted=true on every volume last.
+ * Every step may be redone. */
+int cutover_finish (struct run *r, struct vmerr *err);
+
+/* Set KEY=VALUE on every volume of the run. */
+int cutover_mark_all (struct run *r, const char *key, const char *value, struct vmerr *err);
 
 #endif

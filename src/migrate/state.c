@@ -21,6 +21,13 @@ state_copy_is (const struct kv *meta, const char *value)
   return s && strcmp (s, value) == 0;
 }
 
+bool
+state_conversion_is (const struct kv *meta, const char *value)
+{
+  const char *s = kv_get (meta, META_CONVERSION);
+  return s && strcmp (s, value) == 0;
+}
+
 void
 state_utc_now (char *buf, size_t n)
 {

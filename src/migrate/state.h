@@ -26,16 +26,35 @@
 #define META_LAST_BYTES "vmigrate_last_bytes"   /* bytes copied in the last window */
 #define META_LAST_SECONDS "vmigrate_last_seconds"
 #define META_WINDOWS "vmigrate_windows"         /* windows completed */
+/* Who works on the VM now: "host=SERVER pid=N since=ISO name=HOSTNAME",
+ * "" when nobody (owner.h). */
+#define META_OWNER "vmigrate_owner"
+/* The cutover's conversion, recorded on every volume (recovery.h):
+ * in-progress from before the converter starts until it succeeded or the
+ * volume was reverted; done once it succeeded.  converted=true comes only
+ * after every later step. */
+#define META_CONVERSION "vmigrate_conversion"
+#define META_RECOVERY_SNAPSHOT "vmigrate_recovery_snapshot" /* Cinder snapshot id */
 
 /* Values of META_COPY_STATE. */
 #define COPY_STATE_COMPLETE "complete"      /* a full copy was flushed */
 #define COPY_STATE_INCOMPLETE "incomplete"  /* never trust this volume's data */
+
+/* Values of META_CONVERSION. */
+#define CONVERSION_IN_PROGRESS "in-progress"
+#define CONVERSION_DONE "done"
+
+/* The name of the Cinder recovery snapshots taken before conversion. */
+#define RECOVERY_SNAPSHOT_NAME "vmigrate-before-conversion"
 
 /* KEY of META is a true word (converted=true, os-migrate's True). */
 bool state_true (const struct kv *meta, const char *key);
 
 /* META_COPY_STATE of META is VALUE. */
 bool state_copy_is (const struct kv *meta, const char *value);
+
+/* META_CONVERSION of META is VALUE. */
+bool state_conversion_is (const struct kv *meta, const char *value);
 
 /* What a window writes once its data is durable: the changeID (unless
  * CHANGE_ID is NULL: no CBT), copy complete, when it ended, its bytes and

@@ -2,6 +2,7 @@
  * its readiness, its stop. */
 #include "source.h"
 #include "log.h"
+#include "private-dir.h"
 #include "spawn.h"
 #include "transport.h"
 #include "wait-until.h"
@@ -125,15 +126,15 @@ struct source *
 source_start (const struct source_spec *spec, struct vmerr *err)
 {
   struct source *s = calloc (1, sizeof *s);
-  char tmpl[] = "/tmp/vmigrate-nbd.XXXXXX";
+  char tmpl[128];
   char **argv = NULL;
 
   if (s == NULL) {
     vmerr_set (err, VMERR_FAILED, "out of memory");
     return NULL;
   }
-  if (mkdtemp (tmpl) == NULL) {
-    vmerr_set (err, VMERR_FAILED, "cannot create a private directory in /tmp: %s", strerror (errno));
+  /* /tmp, not $TMPDIR: a Unix socket path must stay under 108 bytes. */
+  if (private_dir_make ("/tmp", SOURCE_DIR_PREFIX, tmpl, sizeof tmpl, err) == -1) {
     free (s);
     return NULL;
   }
@@ -175,12 +176,8 @@ source_stop (struct source *s)
   if (s == NULL)
     return;
   spawn_stop (s->pid);
-  if (s->socket)
-    unlink (s->socket);
-  if (s->errlog)
-    unlink (s->errlog);
   if (s->dir)
-    rmdir (s->dir);
+    private_dir_remove (s->dir);
   free (s->socket);
   free (s->errlog);
   free (s->dir);

@@ -49,6 +49,10 @@ char **source_argv (const struct source_spec *spec, const char *socket, struct v
 
 struct source;
 
+/* The private directories nbdkit's socket lives in: /tmp/PREFIX.PID.XXXXXX
+ * (private-dir.h: a later run removes those of a killed one). */
+#define SOURCE_DIR_PREFIX "vmigrate-nbd"
+
 /* Start nbdkit in a fresh 0700 directory and wait until it accepts
  * connections (or fails, with its stderr in the message). */
 struct source *source_start (const struct source_spec *spec, struct vmerr *err);
