@@ -190,8 +190,11 @@ def pick_blocks(rnd, size, percent):
     return [(s * BLOCK, n * BLOCK) for s, n in bm.runs()]
 
 
-def _write_blocks(path, disk, vm, areas, rnd, zero=False):
-    """Guest writes: put data at each (offset, length) and record them."""
+def _write_blocks(path, disk, vm, areas, rnd, zero=False, discard=False):
+    """Guest writes: put data at each (offset, length) and record them.
+    DISCARD: the guest trims instead (TRIM/UNMAP): the range becomes a hole
+    (reads as zeroes, no longer allocated) and CBT records it as changed,
+    as vSphere does."""
     alloc = Bitmap.decode((disk["capacity"] + BLOCK - 1) // BLOCK, disk["allocated"])
     epoch_key = str(disk["epoch"])
     track = vm["cbt_active"]
@@ -201,13 +204,19 @@ def _write_blocks(path, disk, vm, areas, rnd, zero=False):
             if off < 0 or length <= 0 or off + length > disk["capacity"]:
                 raise LabError("write [%d, +%d) is outside the %d-byte disk"
                                % (off, length, disk["capacity"]))
-            f.seek(off)
-            left = length
-            while left:
-                n = min(left, 1 << 20)
-                f.write(bytes(n) if zero else rnd.randbytes(n))
-                left -= n
-            alloc.set_range(off, length)
+            if discard:
+                f.flush()
+                subprocess.run(["fallocate", "--punch-hole", "--offset", str(off),
+                                "--length", str(length), path], check=True)
+                alloc.clear_range(off, length)
+            else:
+                f.seek(off)
+                left = length
+                while left:
+                    n = min(left, 1 << 20)
+                    f.write(bytes(n) if zero else rnd.randbytes(n))
+                    left -= n
+                alloc.set_range(off, length)
             if track:
                 ep.set_range(off, length)
         f.flush()
@@ -224,22 +233,22 @@ def _disk(vm, index):
     return vm["disks"][index]
 
 
-def vm_write(labdir, name, index, offset, length, seed, zero=False):
+def vm_write(labdir, name, index, offset, length, seed, zero=False, discard=False):
     with store(labdir).locked() as st:
         vm = get_vm(st, name)
         d = _disk(vm, index)
         _write_blocks(disk_path(labdir, d["file"]), d, vm, [(offset, length)],
-                      random.Random(seed), zero)
+                      random.Random(seed), zero, discard)
         return [[offset, length]]
 
 
-def vm_write_percent(labdir, name, index, percent, seed):
+def vm_write_percent(labdir, name, index, percent, seed, discard=False):
     rnd = random.Random(seed)
     with store(labdir).locked() as st:
         vm = get_vm(st, name)
         d = _disk(vm, index)
         areas = pick_blocks(rnd, d["capacity"], percent)
-        _write_blocks(disk_path(labdir, d["file"]), d, vm, areas, rnd)
+        _write_blocks(disk_path(labdir, d["file"]), d, vm, areas, rnd, discard=discard)
         return areas
 
 

@@ -189,6 +189,7 @@ prepare_volumes (struct run *r, struct vmerr *err)
       if (volume_create (&r->vx, &r->vm, d, &r->vols[i], err) == -1)
         return -1;
       r->wd[i].force_full = true;
+      r->wd[i].fresh = true;
     }
     else if (r->vols[i].size_bytes < d->capacity) {
       log_warn ("disk %d grew to %.1f GiB: extending volume %s and copying the whole disk",

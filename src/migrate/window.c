@@ -74,7 +74,7 @@ copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
   struct copy_stats st = { 0 };
   char label[64];
   struct kv kv = { 0 };
-  bool zero = true;
+  bool zero = false;  /* the volume reads as zeroes where we write nothing */
   int rc = -1;
 
   if (plan_disk (vs, vm, snap, sd, wd, &ext, err) == -1)
@@ -87,11 +87,14 @@ copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
         goto out;
       kv_free (&kv);
     }
-    if (volume_reads_zero (vx, wd->vol, &zero, err) == -1)
+    /* A used volume keeps old bytes where the source no longer allocates
+     * (guest TRIM, thin reclaim): only a fresh one may go unzeroed. */
+    if (wd->fresh && volume_reads_zero (vx, wd->vol, &zero, err) == -1)
       goto out;
   }
-  log_info ("disk %d: %s copy of %zu areas, %.1f MiB", sd->key, wd->was_full ? "full" : "delta",
-            ext.n, extent_total (&ext) / 1048576.0);
+  log_info ("disk %d: %s copy of %zu areas, %.1f MiB%s", sd->key,
+            wd->was_full ? "full" : "delta", ext.n, extent_total (&ext) / 1048576.0,
+            wd->was_full && !zero ? ", the rest of the volume zeroed" : "");
   extent_coalesce (&ext, 64 * 1024);
   if (source_spec_for (cfg, vm->moref, snap, sd->key, sd->file, &spec, err) == -1)
     goto out;
@@ -105,6 +108,7 @@ copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
     goto out;
   }
   snprintf (label, sizeof label, "disk %d", sd->key);
+  wd->fresh = false;  /* from here on it holds our bytes, even if the copy fails */
   if (copy_extents (source_socket (src), t, &ext, &(struct copy_opts) { .label = label }, &st,
                     err) == -1)
     goto out;
