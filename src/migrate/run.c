@@ -17,6 +17,7 @@
 #include "migrate.h"
 #include "cbt.h"
 #include "snapshot.h"
+#include "source.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,6 +232,9 @@ migrate_run (const struct config *cfg, struct migrate_result *res, struct vmerr 
   res->command = cfg->command;
   res->cbt_sync = cfg->cbt_sync;
   res->cutover = cfg->cutover;
+  /* What a window will need is checked before anything is changed. */
+  if (source_settings_check (cfg, err) == -1)
+    goto out;
   r.vs = connect_vsphere (cfg, err);
   if (r.vs == NULL)
     goto out;
