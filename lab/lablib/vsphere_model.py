@@ -115,6 +115,8 @@ def settle(vm):
 
 def vm_create(labdir, name, disk_sizes, os_family="linux", firmware="bios", cbt=True,
               fill=0, seed=1, image=None, power="on", folder=""):
+    """CBT: True (tracking), False (off) or "pending" (ctkEnabled set, as an
+    admin may set it, but tracking waits for a stun/unstun cycle)."""
     if "/" in name or not name:
         raise LabError("VM name %r must be non-empty and contain no '/'" % name)
     rnd = random.Random(seed)
@@ -131,7 +133,7 @@ def vm_create(labdir, name, disk_sizes, os_family="linux", firmware="bios", cbt=
         vm = {"name": name, "moref": new_id(st, "vm"), "folder": folder,
               "uuid": str(uuid.uuid4()), "instance_uuid": str(uuid.uuid4()),
               "os": os_family, "guest_id": guest_id, "guest_full_name": full,
-              "firmware": firmware, "cbt_enabled": cbt, "cbt_active": cbt,
+              "firmware": firmware, "cbt_enabled": bool(cbt), "cbt_active": cbt is True,
               "power": "poweredOn" if power == "on" else "poweredOff",
               "tools": "guestToolsRunning" if power == "on" else "guestToolsNotRunning",
               "shutdown_at": None, "disks": [], "snapshots": []}
@@ -289,6 +291,8 @@ def set_power(labdir, name, state):
         vm["power"] = "poweredOn" if state == "on" else "poweredOff"
         vm["tools"] = "guestToolsRunning" if state == "on" else "guestToolsNotRunning"
         vm["shutdown_at"] = None
+        if state == "on":
+            start_tracking(vm)
 
 
 def public_vm(vm):
@@ -338,13 +342,21 @@ def expire_sessions(labdir):
 
 # ---- operations the SOAP server performs (caller holds the lock) ----
 
-def create_snapshot(labdir, st, vm, name, description, quiesce):
-    """Freeze every disk of the VM at one instant; return the snapshot record."""
+def start_tracking(vm):
+    """A stun/unstun cycle (power on, snapshot create or remove): enabled
+    CBT that had not started starts now, with a new tracking UUID."""
     if vm["cbt_enabled"] and not vm["cbt_active"]:
-        # Enabling CBT takes effect at the next stun/unstun, e.g. this snapshot.
         vm["cbt_active"] = True
         for d in vm["disks"]:
             d["cbt_uuid"], d["epoch"], d["epochs"] = cbt_uuid(), 0, {}
+
+
+def create_snapshot(labdir, st, vm, name, description, quiesce):
+    """Freeze every disk of the VM at one instant; return the snapshot record."""
+    # Enabling CBT takes effect at the next stun/unstun, e.g. this snapshot;
+    # with the knob off, only after it (its disks carry no changeId).
+    if int(faults.knobs(labdir)["cbt_start_at_snapshot"]):
+        start_tracking(vm)
     num = len([s for s in vm["snapshots"]]) + 1
     snap = {"moref": new_id(st, "snapshot"), "name": name, "description": description,
             "id": st["next_id"], "create_time": time.time(), "quiesced": bool(quiesce),
@@ -369,6 +381,7 @@ def remove_snapshot(labdir, st, vm, moref):
     if not idx:
         return False
     snap = vm["snapshots"].pop(idx[0])
+    start_tracking(vm)
     for child in vm["snapshots"]:
         if child["parent"] == moref:
             child["parent"] = snap["parent"]

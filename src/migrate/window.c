@@ -54,6 +54,12 @@ plan_disk (struct vs_conn *vs, const struct vs_vm *vm, const char *snap,
   vmerr_clear (err);
   if (sd->change_id == NULL) {
     /* No CBT: no allocation map either; the whole disk it is. */
+    if (vm->cbt_enabled)
+      log_warn ("disk %d: vSphere reports no changeID although Changed Block Tracking is on "
+                "for VM '%s': tracking has not started (CBT was turned on without a "
+                "stun/unstun cycle), so this window copies the whole disk, as will every window "
+                "until it starts: take and remove a snapshot, or power-cycle the VM, so that "
+                "tracking starts", sd->key, vm->name);
     int r = extent_append (ext, 0, sd->capacity, sd->capacity, err);
     if (r == EXTENT_INVALID)
       err->code = VMERR_VSPHERE;  /* a capacity vSphere reported */
@@ -127,7 +133,8 @@ copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
   if (volume_set_meta (vx, wd->vol, &kv, err) == -1)
     goto out;
   log_info ("disk %d: %.1f MiB in %.1f s; changeID %s", sd->key, wd->bytes / 1048576.0,
-            st.seconds, sd->change_id ? sd->change_id : "(none: CBT off)");
+            st.seconds, sd->change_id ? sd->change_id
+            : vm->cbt_enabled ? "(none: tracking not started)" : "(none: CBT off)");
   rc = 0;
 out:
   if (rc == -1)
