@@ -29,6 +29,14 @@ class Bitmap:
         for b in range(first, min(last, self.nblocks - 1) + 1):
             self.bits[b >> 3] |= 1 << (b & 7)
 
+    def clear_range(self, offset, length):
+        """Unmark every block lying wholly inside [offset, offset+length)
+        (a block only partly inside keeps its other bytes)."""
+        first = (offset + BLOCK - 1) // BLOCK
+        end = min((offset + length) // BLOCK, self.nblocks)
+        for b in range(first, end):
+            self.bits[b >> 3] &= ~(1 << (b & 7)) & 0xFF
+
     def test(self, b):
         return bool(self.bits[b >> 3] & (1 << (b & 7)))
 

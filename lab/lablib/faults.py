@@ -24,6 +24,8 @@ KNOB_DEFAULTS = {
     "garbage_stride": 65536,         # one 4 KiB non-zero block per this many bytes
     "shutdown_delay": 1.0,           # ShutdownGuest -> poweredOff (s); < 0: guest hangs
     "omit_capacity_bytes": 0,        # 1: VirtualDisk without capacityInBytes (old hosts)
+    "cbt_start_at_snapshot": 1,      # 0: enabled CBT starts only after the next snapshot
+                                     #    (its disks have no changeId), a power-on or removal
     "soap_xsi_prefix": "xsi",        # prefix bound to XMLSchema-instance in replies
     "soap_xsd_prefix": "xsd",        # prefix bound to XMLSchema in replies
     "v2v_customize_options": 1,      # 0: the converter stand-in has no --run/--firstboot

@@ -115,6 +115,8 @@ def settle(vm):
 
 def vm_create(labdir, name, disk_sizes, os_family="linux", firmware="bios", cbt=True,
               fill=0, seed=1, image=None, power="on", folder=""):
+    """CBT: True (tracking), False (off) or "pending" (ctkEnabled set, as an
+    admin may set it, but tracking waits for a stun/unstun cycle)."""
     if "/" in name or not name:
         raise LabError("VM name %r must be non-empty and contain no '/'" % name)
     rnd = random.Random(seed)
@@ -131,7 +133,7 @@ def vm_create(labdir, name, disk_sizes, os_family="linux", firmware="bios", cbt=
         vm = {"name": name, "moref": new_id(st, "vm"), "folder": folder,
               "uuid": str(uuid.uuid4()), "instance_uuid": str(uuid.uuid4()),
               "os": os_family, "guest_id": guest_id, "guest_full_name": full,
-              "firmware": firmware, "cbt_enabled": cbt, "cbt_active": cbt,
+              "firmware": firmware, "cbt_enabled": bool(cbt), "cbt_active": cbt is True,
               "power": "poweredOn" if power == "on" else "poweredOff",
               "tools": "guestToolsRunning" if power == "on" else "guestToolsNotRunning",
               "shutdown_at": None, "disks": [], "snapshots": []}
@@ -190,8 +192,11 @@ def pick_blocks(rnd, size, percent):
     return [(s * BLOCK, n * BLOCK) for s, n in bm.runs()]
 
 
-def _write_blocks(path, disk, vm, areas, rnd, zero=False):
-    """Guest writes: put data at each (offset, length) and record them."""
+def _write_blocks(path, disk, vm, areas, rnd, zero=False, discard=False):
+    """Guest writes: put data at each (offset, length) and record them.
+    DISCARD: the guest trims instead (TRIM/UNMAP): the range becomes a hole
+    (reads as zeroes, no longer allocated) and CBT records it as changed,
+    as vSphere does."""
     alloc = Bitmap.decode((disk["capacity"] + BLOCK - 1) // BLOCK, disk["allocated"])
     epoch_key = str(disk["epoch"])
     track = vm["cbt_active"]
@@ -201,13 +206,19 @@ def _write_blocks(path, disk, vm, areas, rnd, zero=False):
             if off < 0 or length <= 0 or off + length > disk["capacity"]:
                 raise LabError("write [%d, +%d) is outside the %d-byte disk"
                                % (off, length, disk["capacity"]))
-            f.seek(off)
-            left = length
-            while left:
-                n = min(left, 1 << 20)
-                f.write(bytes(n) if zero else rnd.randbytes(n))
-                left -= n
-            alloc.set_range(off, length)
+            if discard:
+                f.flush()
+                subprocess.run(["fallocate", "--punch-hole", "--offset", str(off),
+                                "--length", str(length), path], check=True)
+                alloc.clear_range(off, length)
+            else:
+                f.seek(off)
+                left = length
+                while left:
+                    n = min(left, 1 << 20)
+                    f.write(bytes(n) if zero else rnd.randbytes(n))
+                    left -= n
+                alloc.set_range(off, length)
             if track:
                 ep.set_range(off, length)
         f.flush()
@@ -224,22 +235,22 @@ def _disk(vm, index):
     return vm["disks"][index]
 
 
-def vm_write(labdir, name, index, offset, length, seed, zero=False):
+def vm_write(labdir, name, index, offset, length, seed, zero=False, discard=False):
     with store(labdir).locked() as st:
         vm = get_vm(st, name)
         d = _disk(vm, index)
         _write_blocks(disk_path(labdir, d["file"]), d, vm, [(offset, length)],
-                      random.Random(seed), zero)
+                      random.Random(seed), zero, discard)
         return [[offset, length]]
 
 
-def vm_write_percent(labdir, name, index, percent, seed):
+def vm_write_percent(labdir, name, index, percent, seed, discard=False):
     rnd = random.Random(seed)
     with store(labdir).locked() as st:
         vm = get_vm(st, name)
         d = _disk(vm, index)
         areas = pick_blocks(rnd, d["capacity"], percent)
-        _write_blocks(disk_path(labdir, d["file"]), d, vm, areas, rnd)
+        _write_blocks(disk_path(labdir, d["file"]), d, vm, areas, rnd, discard=discard)
         return areas
 
 
@@ -280,6 +291,8 @@ def set_power(labdir, name, state):
         vm["power"] = "poweredOn" if state == "on" else "poweredOff"
         vm["tools"] = "guestToolsRunning" if state == "on" else "guestToolsNotRunning"
         vm["shutdown_at"] = None
+        if state == "on":
+            start_tracking(vm)
 
 
 def public_vm(vm):
@@ -329,13 +342,21 @@ def expire_sessions(labdir):
 
 # ---- operations the SOAP server performs (caller holds the lock) ----
 
-def create_snapshot(labdir, st, vm, name, description, quiesce):
-    """Freeze every disk of the VM at one instant; return the snapshot record."""
+def start_tracking(vm):
+    """A stun/unstun cycle (power on, snapshot create or remove): enabled
+    CBT that had not started starts now, with a new tracking UUID."""
     if vm["cbt_enabled"] and not vm["cbt_active"]:
-        # Enabling CBT takes effect at the next stun/unstun, e.g. this snapshot.
         vm["cbt_active"] = True
         for d in vm["disks"]:
             d["cbt_uuid"], d["epoch"], d["epochs"] = cbt_uuid(), 0, {}
+
+
+def create_snapshot(labdir, st, vm, name, description, quiesce):
+    """Freeze every disk of the VM at one instant; return the snapshot record."""
+    # Enabling CBT takes effect at the next stun/unstun, e.g. this snapshot;
+    # with the knob off, only after it (its disks carry no changeId).
+    if int(faults.knobs(labdir)["cbt_start_at_snapshot"]):
+        start_tracking(vm)
     num = len([s for s in vm["snapshots"]]) + 1
     snap = {"moref": new_id(st, "snapshot"), "name": name, "description": description,
             "id": st["next_id"], "create_time": time.time(), "quiesced": bool(quiesce),
@@ -360,6 +381,7 @@ def remove_snapshot(labdir, st, vm, moref):
     if not idx:
         return False
     snap = vm["snapshots"].pop(idx[0])
+    start_tracking(vm)
     for child in vm["snapshots"]:
         if child["parent"] == moref:
             child["parent"] = snap["parent"]

@@ -563,6 +563,7 @@ class Handler(LabHandler):
         with model.store(self.labdir).locked() as st:
             vm = self._vm(st, el)
             vm["power"], vm["tools"] = "poweredOn", "guestToolsRunning"
+            model.start_tracking(vm)
             return self.new_task(st, "PowerOnVM_Task", "VirtualMachine.powerOn", "VirtualMachine",
                                  vm["moref"], vm["name"])
 
@@ -591,10 +592,7 @@ class Handler(LabHandler):
                 if not vm["cbt_enabled"]:
                     vm["cbt_active"] = False
                 elif vm["power"] == "poweredOff":
-                    if not vm["cbt_active"]:
-                        vm["cbt_active"] = True
-                        for d in vm["disks"]:
-                            d["cbt_uuid"], d["epoch"], d["epochs"] = model.cbt_uuid(), 0, {}
+                    model.start_tracking(vm)
             return self.new_task(st, "ReconfigVM_Task", "VirtualMachine.reconfigure", "VirtualMachine",
                                  vm["moref"], vm["name"])
 

@@ -10,12 +10,12 @@
 
 enum {
   OPT_VSPHERE_URL = 256, OPT_VSPHERE_USER, OPT_VSPHERE_PASSWORD_FILE, OPT_CA_FILE,
-  OPT_INSECURE, OPT_OS_CLOUD, OPT_CONVERSION_HOST, OPT_DEVICE_DIR, OPT_VOLUME_TYPE,
+  OPT_VSPHERE_INSECURE, OPT_OS_CLOUD, OPT_CONVERSION_HOST, OPT_DEVICE_DIR, OPT_VOLUME_TYPE,
   OPT_VOLUME_AZ, OPT_TRANSPORT, OPT_VDDK_LIBDIR, OPT_VDDK_THUMBPRINT, OPT_LOCAL_DATASTORE,
   OPT_CBT_SYNC, OPT_CUTOVER, OPT_SKIP_CONVERSION, OPT_ENABLE_CBT, OPT_V2V_COMMAND, OPT_JSON,
   OPT_LOG, OPT_NO_SHUTDOWN, OPT_SHUTDOWN_TIMEOUT, OPT_ASSUME_ZERO,
   OPT_V2V_OPTION, OPT_V2V_RUN, OPT_V2V_FIRSTBOOT, OPT_V2V_CUSTOMIZE, OPT_V2V_CUSTOMIZE_COMMAND,
-  OPT_V2V_KEEP_NIC_NAMES, OPT_LOG_DIR, OPT_TAKE_OVER,
+  OPT_V2V_KEEP_NIC_NAMES, OPT_OS_INSECURE, OPT_LOG_DIR, OPT_TAKE_OVER,
 };
 
 const struct option cli_options[] = {
@@ -26,7 +26,9 @@ const struct option cli_options[] = {
   { "vsphere-user", required_argument, NULL, OPT_VSPHERE_USER },
   { "vsphere-password-file", required_argument, NULL, OPT_VSPHERE_PASSWORD_FILE },
   { "ca-file", required_argument, NULL, OPT_CA_FILE },
-  { "insecure", no_argument, NULL, OPT_INSECURE },
+  { "vsphere-insecure", no_argument, NULL, OPT_VSPHERE_INSECURE },
+  { "insecure", no_argument, NULL, OPT_VSPHERE_INSECURE },  /* deprecated alias */
+  { "os-insecure", no_argument, NULL, OPT_OS_INSECURE },
   { "os-cloud", required_argument, NULL, OPT_OS_CLOUD },
   { "conversion-host", required_argument, NULL, OPT_CONVERSION_HOST },
   { "device-dir", required_argument, NULL, OPT_DEVICE_DIR },
@@ -78,7 +80,9 @@ cli_usage (FILE *f)
     "  --vsphere-user USER          [VMIGRATE_VSPHERE_USER]\n"
     "  --vsphere-password-file F    password in a file [VMIGRATE_VSPHERE_PASSWORD_FILE]\n"
     "  --ca-file F                  trust this CA for vSphere/OpenStack [VMIGRATE_CA_FILE]\n"
-    "  --insecure                   do not verify TLS certificates\n"
+    "  --vsphere-insecure           do not verify vSphere's TLS certificate\n"
+    "                               [VMIGRATE_VSPHERE_INSECURE]; --insecure: the same\n"
+    "  --os-insecure                do not verify OpenStack's TLS certificates [OS_INSECURE]\n"
     "  --os-cloud NAME              clouds.yaml entry (else OS_* variables)\n"
     "  --transport vddk|local       how to read disks (default vddk)\n"
     "  --skip-conversion            never run virt-v2v-in-place (and never stop the VM)\n"
@@ -116,6 +120,20 @@ bool_arg (const char *opt, const char *arg, bool *out, struct vmerr *err)
   if (v == -1)
     return vmerr_set (err, VMERR_USAGE, "--%s=%s: expected true or false", opt, arg);
   *out = v == 1;
+  return 0;
+}
+
+/* A BOOL variable; unset or empty leaves *OUT as it is. */
+static int
+env_bool (const char *name, bool *out, struct vmerr *err)
+{
+  const char *v = env_or (name, NULL);
+  int b = v ? parse_bool (v) : 0;
+
+  if (b == -1)
+    return vmerr_set (err, VMERR_CONFIG, "%s=%s: expected true or false", name, v);
+  if (v)
+    *out = b == 1;
   return 0;
 }
 
@@ -170,6 +188,8 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
 
   memset (c, 0, sizeof *c);
   defaults_from_env (c);
+  if (env_bool ("VMIGRATE_VSPHERE_INSECURE", &c->vsphere_insecure, err) == -1)
+    return -1;
   optind = 1;
   opterr = 0;
   /* '+' is not used: options may follow the command and VM. */
@@ -182,7 +202,8 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
     case OPT_VSPHERE_USER: c->vsphere_user = optarg; break;
     case OPT_VSPHERE_PASSWORD_FILE: c->vsphere_password_file = optarg; break;
     case OPT_CA_FILE: c->ca_file = optarg; break;
-    case OPT_INSECURE: c->insecure = true; break;
+    case OPT_VSPHERE_INSECURE: c->vsphere_insecure = true; break;
+    case OPT_OS_INSECURE: c->os_insecure = true; break;
     case OPT_OS_CLOUD: c->os_cloud = optarg; break;
     case OPT_CONVERSION_HOST: c->conversion_host = optarg; break;
     case OPT_DEVICE_DIR: c->device_dir = optarg; break;

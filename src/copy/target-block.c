@@ -2,6 +2,8 @@
 #include "target-internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/falloc.h>
 #include <linux/fs.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -12,7 +14,12 @@ block_zero (struct target *t, int64_t offset, int64_t len, struct vmerr *err)
 {
   uint64_t range[2] = { (uint64_t) offset, (uint64_t) len };
 
-  /* BLKZEROOUT lets the device zero without data transfer where it can. */
+  /* A punched hole on a block device is a guaranteed-zero write-zeroes
+   * that may also unmap (thin backends free the space) and never falls
+   * back to writing; BLKZEROOUT keeps the blocks mapped and writes zero
+   * pages where the device cannot zero by itself. */
+  if (fallocate (t->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, len) == 0)
+    return 0;
   if (ioctl (t->fd, BLKZEROOUT, range) == 0)
     return 0;
   return target_write_zeroes (t, offset, len, err);

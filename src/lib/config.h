@@ -22,10 +22,13 @@ struct config {
   const char *vsphere_user;     /* --vsphere-user, VMIGRATE_VSPHERE_USER */
   const char *vsphere_password_file; /* --vsphere-password-file, VMIGRATE_VSPHERE_PASSWORD_FILE */
   const char *ca_file;          /* --ca-file, VMIGRATE_CA_FILE */
-  bool insecure;                /* --insecure: no TLS verification */
+  bool vsphere_insecure;        /* --vsphere-insecure (--insecure), VMIGRATE_VSPHERE_INSECURE:
+                                   no TLS verification of vSphere only */
 
   /* OpenStack */
   const char *os_cloud;         /* --os-cloud NAME (clouds.yaml), OS_CLOUD */
+  bool os_insecure;             /* --os-insecure: no TLS verification of OpenStack (as
+                                   OS_INSECURE and clouds.yaml verify: false) */
   const char *conversion_host;  /* --conversion-host UUID, VMIGRATE_CONVERSION_HOST */
   const char *metadata_url;     /* VMIGRATE_METADATA_URL (metadata service base) */
   const char *device_dir;       /* --device-dir, VMIGRATE_DEVICE_DIR, /dev/disk/by-id */

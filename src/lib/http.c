@@ -221,8 +221,9 @@ http_request (struct http_client *c, const char *method, const char *url,
     const char *detail = c->errbuf[0] ? c->errbuf : curl_easy_strerror (rc);
     if (curl_tls_failure (rc))
       vmerr_set (err, VMERR_TLS,
-                 "TLS failure talking to %s: %s (give the server's CA with --ca-file, or "
-                 "--insecure to skip verification on a trusted network)", where, detail);
+                 "TLS failure talking to %s: %s (give the server's CA with --ca-file or "
+                 "OS_CACERT, or skip verification on a trusted network: --vsphere-insecure "
+                 "for vSphere, --os-insecure for OpenStack)", where, detail);
     else
       vmerr_set (err, VMERR_FAILED, "%s %s failed: %s (check the address and that the "
                  "service is reachable from this host)", method, where, detail);

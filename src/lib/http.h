@@ -16,7 +16,7 @@
 
 struct http_opts {
   const char *ca_file;   /* extra CA bundle, or NULL for the system store */
-  bool insecure;         /* skip certificate verification (--insecure) */
+  bool insecure;         /* skip certificate verification (--vsphere-insecure, --os-insecure) */
   long timeout_s;        /* whole-request timeout; 0 = default (300 s) */
   int retries;           /* transient-failure retries; <0 = default (5) */
   double backoff_s;      /* first retry delay; doubles each time (0 = 0.5 s) */

@@ -34,7 +34,7 @@ connect_vsphere (const struct config *cfg, struct vmerr *err)
   o.user = cfg->vsphere_user;
   o.password = password;
   o.http.ca_file = cfg->ca_file;
-  o.http.insecure = cfg->insecure;
+  o.http.insecure = cfg->vsphere_insecure;
   o.http.retries = -1;
   c = vs_connect (&o, err);
   memset (password, 0, strlen (password));

@@ -21,16 +21,17 @@ enum {
 
 static const int64_t GIB = 1073741824;
 
-/* Read this host's server id: flag, metadata service, SMBIOS uuid. */
+/* Read this host's server id: flag, metadata service (with OpenStack's
+ * TLS settings, AUTH), SMBIOS uuid. */
 static char *
-resolve_host (const struct config *cfg, struct vmerr *err)
+resolve_host (const struct config *cfg, const struct os_auth *auth, struct vmerr *err)
 {
   char *id = NULL;
   FILE *f;
 
   if (cfg->conversion_host)
     return strdup (cfg->conversion_host);
-  struct http_opts http = { .ca_file = cfg->ca_file, .insecure = cfg->insecure, .retries = 0 };
+  struct http_opts http = { .ca_file = auth->cacert, .insecure = auth->insecure, .retries = 0 };
   if (os_instance_uuid (cfg->metadata_url, &http, 5, &id, err) == 0)
     return id;
   log_debug ("metadata service: %s", err->msg);
@@ -64,14 +65,14 @@ volume_ctx_open (struct volume_ctx *x, const struct config *cfg, struct vmerr *e
   x->cfg = cfg;
   if (os_auth_load (&auth, cfg->os_cloud, err) == -1)
     goto out;
-  if (cfg->insecure)
+  if (cfg->os_insecure)
     auth.insecure = true;
   if (auth.cacert == NULL && cfg->ca_file)
     auth.cacert = strdup (cfg->ca_file);
   x->os = os_connect (&auth, err);
   if (x->os == NULL)
     goto out;
-  x->host = resolve_host (cfg, err);
+  x->host = resolve_host (cfg, &auth, err);
   if (x->host == NULL)
     goto out;
   log_debug ("conversion host: server %s", x->host);

@@ -198,6 +198,7 @@ prepare_volumes (struct run *r, struct vmerr *err)
           owner_mark (r, i, err) == -1)
         return -1;
       r->wd[i].force_full = true;
+      r->wd[i].fresh = true;
     }
     else if (r->vols[i].size_bytes < d->capacity) {
       log_warn ("disk %d grew to %.1f GiB: extending volume %s and copying the whole disk",
@@ -243,6 +244,9 @@ start_run (struct run *r, char **moref, bool *any_found, struct vmerr *err)
 {
   const struct config *cfg = r->cfg;
 
+  /* What a window will need is checked before anything is changed. */
+  if (source_settings_check (cfg, err) == -1)
+    return -1;
   r->vs = connect_vsphere (cfg, err);
   if (r->vs == NULL)
     return -1;

@@ -54,6 +54,12 @@ plan_disk (struct vs_conn *vs, const struct vs_vm *vm, const char *snap,
   vmerr_clear (err);
   if (sd->change_id == NULL) {
     /* No CBT: no allocation map either; the whole disk it is. */
+    if (vm->cbt_enabled)
+      log_warn ("disk %d: vSphere reports no changeID although Changed Block Tracking is on "
+                "for VM '%s': tracking has not started (CBT was turned on without a "
+                "stun/unstun cycle), so this window copies the whole disk, as will every window "
+                "until it starts: take and remove a snapshot, or power-cycle the VM, so that "
+                "tracking starts", sd->key, vm->name);
     int r = extent_append (ext, 0, sd->capacity, sd->capacity, err);
     if (r == EXTENT_INVALID)
       err->code = VMERR_VSPHERE;  /* a capacity vSphere reported */
@@ -74,7 +80,7 @@ copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
   struct copy_stats st = { 0 };
   char label[64];
   struct kv kv = { 0 };
-  bool zero = true;
+  bool zero = false;  /* the volume reads as zeroes where we write nothing */
   int rc = -1;
 
   if (plan_disk (vs, vm, snap, sd, wd, &ext, err) == -1)
@@ -87,11 +93,14 @@ copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
         goto out;
       kv_free (&kv);
     }
-    if (volume_reads_zero (vx, wd->vol, &zero, err) == -1)
+    /* A used volume keeps old bytes where the source no longer allocates
+     * (guest TRIM, thin reclaim): only a fresh one may go unzeroed. */
+    if (wd->fresh && volume_reads_zero (vx, wd->vol, &zero, err) == -1)
       goto out;
   }
-  log_info ("disk %d: %s copy of %zu areas, %.1f MiB", sd->key, wd->was_full ? "full" : "delta",
-            ext.n, extent_total (&ext) / 1048576.0);
+  log_info ("disk %d: %s copy of %zu areas, %.1f MiB%s", sd->key,
+            wd->was_full ? "full" : "delta", ext.n, extent_total (&ext) / 1048576.0,
+            wd->was_full && !zero ? ", the rest of the volume zeroed" : "");
   extent_coalesce (&ext, 64 * 1024);
   if (source_spec_for (cfg, vm->moref, snap, sd->key, sd->file, &spec, err) == -1)
     goto out;
@@ -105,6 +114,7 @@ copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
     goto out;
   }
   snprintf (label, sizeof label, "disk %d", sd->key);
+  wd->fresh = false;  /* from here on it holds our bytes, even if the copy fails */
   if (copy_extents (source_socket (src), t, &ext, &(struct copy_opts) { .label = label }, &st,
                     err) == -1)
     goto out;
@@ -123,7 +133,8 @@ copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
   if (volume_set_meta (vx, wd->vol, &kv, err) == -1)
     goto out;
   log_info ("disk %d: %.1f MiB in %.1f s; changeID %s", sd->key, wd->bytes / 1048576.0,
-            st.seconds, sd->change_id ? sd->change_id : "(none: CBT off)");
+            st.seconds, sd->change_id ? sd->change_id
+            : vm->cbt_enabled ? "(none: tracking not started)" : "(none: CBT off)");
   rc = 0;
 out:
   if (rc == -1)

@@ -21,6 +21,8 @@ struct window_disk {
   const struct vs_disk *disk;  /* the VM disk (key, file) */
   struct disk_volume *vol;     /* its volume, attached */
   bool force_full;             /* copy everything (new volume, resize, incomplete seed) */
+  bool fresh;                  /* created by this run and not yet written: the only volume
+                                  a full copy may trust to read as zeroes */
   /* Results. */
   bool was_full;               /* a full copy was done (first window or resync) */
   int64_t bytes;               /* bytes copied (data + zeroes) */

@@ -34,6 +34,12 @@ struct source_spec {
                                 * source_spec_for (freed by source_spec_free) */
 };
 
+/* Every setting the configured transport needs is given (not empty):
+ * vddk: --vddk-libdir, --vddk-thumbprint; local: --local-datastore.  A run
+ * calls it before it changes anything.  Returns 0, or -1 with err set
+ * (VMERR_CONFIG, naming the option and its variable). */
+int source_settings_check (const struct config *cfg, struct vmerr *err);
+
 /* The spec that serves disk DISK_KEY (datastore file DISK_FILE, "[ds]
  * dir/disk.vmdk") of VM_MOREF as of snapshot SNAPSHOT_MOREF, by the
  * configured transport: file (LOCAL_DATASTORE/ds/dir/disk.vmdk) or vddk.

@@ -18,18 +18,43 @@ url_host (const char *url)
   return strndup (p, n);
 }
 
+static bool
+is_set (const char *s)
+{
+  return s != NULL && *s != '\0';
+}
+
+int
+source_settings_check (const struct config *cfg, struct vmerr *err)
+{
+  if (cfg->transport == TRANSPORT_LOCAL) {
+    if (!is_set (cfg->local_datastore))
+      return vmerr_set (err, VMERR_CONFIG, "--transport local needs --local-datastore DIR "
+                        "(or VMIGRATE_LOCAL_DATASTORE): where the datastores are mounted");
+    return 0;
+  }
+  if (!is_set (cfg->vddk_libdir))
+    return vmerr_set (err, VMERR_CONFIG, "--transport vddk (the default) needs --vddk-libdir "
+                      "DIR: the VDDK install directory (vmware-vix-disklib-distrib, holding "
+                      "lib64); or read a mounted datastore with --transport local");
+  if (!is_set (cfg->vddk_thumbprint))
+    return vmerr_set (err, VMERR_CONFIG, "--transport vddk needs --vddk-thumbprint SHA1 (or "
+                      "VMIGRATE_VSPHERE_THUMBPRINT): the SHA-1 fingerprint of the vCenter "
+                      "certificate, e.g. from openssl x509 -noout -fingerprint -sha1");
+  return 0;
+}
+
 int
 source_spec_for (const struct config *cfg, const char *vm_moref, const char *snapshot_moref,
                  int disk_key, const char *disk_file, struct source_spec *s, struct vmerr *err)
 {
   memset (s, 0, sizeof *s);
   s->nbdkit = cfg->nbdkit;
+  if (source_settings_check (cfg, err) == -1)
+    return -1;
   if (cfg->transport == TRANSPORT_LOCAL) {
     /* "[ds] dir/disk.vmdk" -> LOCAL_DATASTORE/ds/dir/disk.vmdk */
     const char *close = disk_file ? strstr (disk_file, "] ") : NULL;
-    if (cfg->local_datastore == NULL)
-      return vmerr_set (err, VMERR_CONFIG, "--transport local needs --local-datastore DIR "
-                        "(or VMIGRATE_LOCAL_DATASTORE): where the datastores are mounted");
     if (close == NULL || disk_file[0] != '[')
       return vmerr_set (err, VMERR_VSPHERE, "disk %d has no datastore file name", disk_key);
     if (asprintf (&s->owned[0], "%s/%.*s/%s", cfg->local_datastore,

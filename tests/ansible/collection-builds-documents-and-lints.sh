@@ -20,7 +20,7 @@ out=$(ansible-galaxy collection install "$tarball" -p "$W/installed" 2>&1) || fa
 export ANSIBLE_COLLECTIONS_PATH="$W/installed"
 doc=$(ansible-doc vmigrate.vmware_to_openstack.migrate 2>&1) || fail "ansible-doc: $doc"
 for opt in user password server vmname cbtsync cutover skipconversion dst_cloud instanceuuid \
-           vddkpath libdir volumetype volumeaz vmware_insecure localdiskpath debug \
+           vddkpath libdir volumetype volumeaz vmware_insecure openstack_insecure localdiskpath debug \
            device_dir transport v2v_command vmigrate_path; do
     printf '%s\n' "$doc" | grep -q "^[-=] $opt\b" || fail "ansible-doc lacks option $opt"
 done

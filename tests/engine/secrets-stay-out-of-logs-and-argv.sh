@@ -1,5 +1,6 @@
 # Passwords never appear in vmigrate's output, its log file, error messages,
-# or nbdkit's command line; TLS is verified unless --insecure.
+# or nbdkit's command line; TLS is verified unless --vsphere-insecure and
+# --os-insecure.
 . "$(dirname "$0")/../lib.sh"
 lab_start --tls
 "$LABCTL" vm-create --dir "$LABDIR" sec01 --disks 16M --fill 10 >/dev/null
@@ -21,5 +22,5 @@ grep -q "nbdkit" "$LABDIR/ps.txt" || echo "note: nbdkit already finished when ps
 rc=0; out=$(VMIGRATE_CA_FILE= OS_CACERT= vmigrate sync sec01 2>&1) || rc=$?
 assert_eq 11 "$rc" "exit code for an unverified certificate"
 assert_contains "$out" "--ca-file" "message names the fix"
-# ... and --insecure skips verification.
-out=$(VMIGRATE_CA_FILE= OS_CACERT= vmigrate sync sec01 --insecure 2>&1) || fail "--insecure failed: $out"
+# ... and the two switches skip verification.
+out=$(VMIGRATE_CA_FILE= OS_CACERT= vmigrate sync sec01 --vsphere-insecure --os-insecure 2>&1) || fail "insecure switches failed: $out"

@@ -62,10 +62,19 @@ options:
       - Default is the file named by C(VMIGRATE_VSPHERE_PASSWORD_FILE).
     type: str
   vmware_insecure:
-    description: Do not verify the TLS certificate of vCenter (and OpenStack).
+    description:
+      - Do not verify the TLS certificate of vCenter (C(--vsphere-insecure)).
+      - OpenStack is still verified; see I(openstack_insecure).
     type: bool
     default: false
     aliases: [vsphere_insecure]
+  openstack_insecure:
+    description:
+      - "Do not verify the TLS certificates of OpenStack (C(--os-insecure)), like
+        C(verify: false) in I(dst_cloud) or C(OS_INSECURE=true)."
+      - vCenter is still verified; see I(vmware_insecure).
+    type: bool
+    default: false
   ca_file:
     description: CA certificates to trust for vSphere (and OpenStack unless C(OS_CACERT) is set).
     type: path
@@ -445,7 +454,7 @@ class Runner(object):
             args += ["--vsphere-password-file",
                      write_private(self.private_dir(), "vsphere-password", p["password"] + "\n")]
         if p["vmware_insecure"]:
-            args.append("--insecure")
+            args.append("--vsphere-insecure")
         if p["ca_file"]:
             args += ["--ca-file", p["ca_file"]]
         return args
@@ -474,6 +483,8 @@ class Runner(object):
     def _build_common(self):
         p = self.p
         args = self.vsphere_options() + self.cloud_options()
+        if p["openstack_insecure"]:
+            args.append("--os-insecure")
         transport = p["transport"] or ("local" if p["localdiskpath"] else None)
         if transport:
             args += ["--transport", transport]
@@ -640,6 +651,7 @@ def main():
         user=dict(type="str"),
         password=dict(type="str", no_log=True),
         vmware_insecure=dict(type="bool", default=False, aliases=["vsphere_insecure"]),
+        openstack_insecure=dict(type="bool", default=False),
         ca_file=dict(type="path"),
         dst_cloud=dict(type="raw", no_log=False),
         instanceuuid=dict(type="str"),
