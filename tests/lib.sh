@@ -118,7 +118,7 @@ print(" ".join(sorted(set(v["status"] for v in json.load(sys.stdin)))))')
 wait_fault_hit() {
     _n=$(( $1 * 10 ))
     while [ $_n -gt 0 ]; do
-        "$LABCTL" fault --dir "$LABDIR" list | grep -q '"hits": [1-9]' && return 0
+        "$LABCTL" fault --dir "$LABDIR" list | grep '"hits": [1-9]' >/dev/null && return 0
         sleep 0.1
         _n=$((_n - 1))
     done
