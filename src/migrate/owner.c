@@ -139,15 +139,17 @@ out:
 void
 owner_release (struct run *r)
 {
-  char rec[512];
+  char host[128];
 
-  record_of_this_run (r, rec, sizeof rec);
   for (size_t i = 0; r->vols && i < r->vm.ndisks; i++) {
     const char *cur = kv_get (&r->vols[i].meta, META_OWNER);
     struct kv kv = { 0 };
     struct vmerr e = { 0 };
-    /* Only our own record: a refused run leaves the owner's alone. */
-    if (r->vols[i].id == NULL || cur == NULL || strcmp (cur, rec) != 0)
+    /* Records of this host only: ours, or of a run here that was killed
+     * (we hold the VM's lock, so it has ended).  A refused run leaves the
+     * other host's record alone. */
+    if (r->vols[i].id == NULL || r->lock == NULL || r->vx.host == NULL || cur == NULL ||
+        strcmp (record_host (cur, host, sizeof host), r->vx.host) != 0)
       continue;
     if (kv_set (&kv, META_OWNER, "") == -1 || volume_set_meta (&r->vx, &r->vols[i], &kv, &e) == -1)
       log_warn ("volume %s keeps this run's owner record (%s): the next run on this host "

@@ -17,8 +17,10 @@ int owner_claim (struct run *r, struct vmerr *err);
 /* Record this run on volume I (one it just created). */
 int owner_mark (struct run *r, size_t i, struct vmerr *err);
 
-/* Clear the record on every volume; a failure is only logged (the next
- * run on this host takes over by itself, another host with --take-over). */
+/* Clear the records of this host on every volume: this run's, and those
+ * of killed runs here (also after "Volume already converted").  A failure
+ * is only logged (the next run on this host takes over by itself, another
+ * host with --take-over). */
 void owner_release (struct run *r);
 
 #endif
