@@ -15,7 +15,7 @@ enum {
   OPT_CBT_SYNC, OPT_CUTOVER, OPT_SKIP_CONVERSION, OPT_ENABLE_CBT, OPT_V2V_COMMAND, OPT_JSON,
   OPT_LOG, OPT_NO_SHUTDOWN, OPT_SHUTDOWN_TIMEOUT, OPT_ASSUME_ZERO,
   OPT_V2V_OPTION, OPT_V2V_RUN, OPT_V2V_FIRSTBOOT, OPT_V2V_CUSTOMIZE, OPT_V2V_CUSTOMIZE_COMMAND,
-  OPT_V2V_KEEP_NIC_NAMES,
+  OPT_V2V_KEEP_NIC_NAMES, OPT_CALL_TIMEOUT,
 };
 
 const struct option cli_options[] = {
@@ -52,6 +52,7 @@ const struct option cli_options[] = {
   { "v2v-customize", required_argument, NULL, OPT_V2V_CUSTOMIZE },
   { "v2v-customize-command", required_argument, NULL, OPT_V2V_CUSTOMIZE_COMMAND },
   { "v2v-keep-nic-names", optional_argument, NULL, OPT_V2V_KEEP_NIC_NAMES },
+  { "call-timeout", required_argument, NULL, OPT_CALL_TIMEOUT },
   { NULL, 0, NULL, 0 },
 };
 
@@ -86,6 +87,8 @@ cli_usage (FILE *f)
     "  --shutdown-timeout S         cutover: wait S s for the guest, then power off (300)\n"
     "  --no-shutdown                cutover: leave the VM running (writes after the last\n"
     "                               snapshot are NOT migrated)\n"
+    "  --call-timeout S             give up on a vSphere/OpenStack call after S s,\n"
+    "                               retries included (300) [VMIGRATE_CALL_TIMEOUT]\n"
     "  --json                       machine-readable output (status, inspect)\n"
     "  --log FILE  -v               log file; more detail on stderr\n"
     "  -h, --help   -V, --version\n"
@@ -110,6 +113,24 @@ bool_arg (const char *opt, const char *arg, bool *out, struct vmerr *err)
   if (v == -1)
     return vmerr_set (err, VMERR_USAGE, "--%s=%s: expected true or false", opt, arg);
   *out = v == 1;
+  return 0;
+}
+
+/* The most --call-timeout accepts: a day. */
+enum { CALL_TIMEOUT_MAX = 86400 };
+
+/* --call-timeout or VMIGRATE_CALL_TIMEOUT (WHERE names it): whole seconds
+ * in 1..CALL_TIMEOUT_MAX; empty text and junk are refused. */
+static int
+call_timeout_arg (const char *where, const char *text, struct config *c, struct vmerr *err)
+{
+  char *end;
+  long v = strtol (text, &end, 10);
+
+  if (*text == '\0' || *end || v < 1 || v > CALL_TIMEOUT_MAX)
+    return vmerr_set (err, VMERR_USAGE, "%s '%s': expected seconds (1-%d)", where, text,
+                      CALL_TIMEOUT_MAX);
+  c->call_timeout = (int) v;
   return 0;
 }
 
@@ -247,6 +268,10 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
       if (bool_arg ("v2v-keep-nic-names", optarg, &c->v2v_keep_nic_names, err) == -1)
         return -1;
       break;
+    case OPT_CALL_TIMEOUT:
+      if (call_timeout_arg ("--call-timeout", optarg, c, err) == -1)
+        return -1;
+      break;
     case ':':
       return vmerr_set (err, VMERR_USAGE, "option %s needs a value (see vmigrate --help)",
                         argv[optind - 1]);
@@ -255,6 +280,11 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
                         argv[optind - 1]);
     }
   }
+  if (c->call_timeout == 0 && getenv ("VMIGRATE_CALL_TIMEOUT") &&
+      call_timeout_arg ("VMIGRATE_CALL_TIMEOUT", getenv ("VMIGRATE_CALL_TIMEOUT"), c, err) == -1)
+    return -1;
+  if (c->call_timeout == 0)
+    c->call_timeout = 300;
   if (optind >= argc)
     return vmerr_set (err, VMERR_USAGE, "no command given (try: vmigrate --help)");
   if (set_command (c, argv[optind], err) == -1)
