@@ -29,11 +29,13 @@ static int
 parse_attachments (json_object *o, struct os_volume *v, struct vmerr *err)
 {
   json_object *arr;
+  char what[128];
   size_t n;
 
   if (!json_object_object_get_ex (o, "attachments", &arr) || arr == NULL)
     return 0;
-  if ((arr = osj_list (o, "attachments", "Cinder's volume", err)) == NULL)
+  snprintf (what, sizeof what, "Cinder's volume %s", v->id);
+  if ((arr = osj_list (o, "attachments", what, err)) == NULL)
     return -1;
   n = json_object_array_length (arr);
   if (n == 0)
@@ -329,6 +331,10 @@ os_volume_metadata_get (struct os_conn *c, const char *id, struct kv *out, struc
     return vmerr_set (err, VMERR_FAILED, "out of memory");
   if (os_call (c, OS_VOLUME, "GET", path, NULL, NULL, &reply, NULL, err) == -1)
     vmerr_prefix (err, "reading metadata of volume %s: ", id);
+  /* The state lives there: a reply without the map is not an empty one. */
+  else if (osj_get (reply, "metadata", json_type_object) == NULL)
+    vmerr_set (err, VMERR_OPENSTACK, "reading metadata of volume %s: the reply has no "
+               "'metadata' object", id);
   else if (osj_to_kv (osj_get (reply, "metadata", json_type_object), out) == -1)
     vmerr_set (err, VMERR_FAILED, "out of memory");
   else

@@ -37,7 +37,7 @@ unset VMIGRATE_CALL_TIMEOUT
 "$LABCTL" fault --dir "$LABDIR" clear
 
 # Bad values are refused before anything is contacted.
-for v in "" junk 0 -5 86401 3s; do
+for v in "" junk 0 -5 86401 99999999999999999999 3s; do
     rc=0; out=$("$VMIGRATE" --transport local --call-timeout "$v" sync hs01 2>&1) || rc=$?
     assert_eq 2 "$rc" "--call-timeout '$v'"
     assert_contains "$out" "--call-timeout" "message for '$v'"
