@@ -2,6 +2,7 @@
  * Entry point: parse the configuration, run one command from the table,
  * print the error once, exit with its code (documented in vmigrate(1)). */
 #include "cmd.h"
+#include "http.h"
 #include "log.h"
 #include "options.h"
 #include "report.h"
@@ -43,6 +44,8 @@ main (int argc, char **argv)
     if (strcmp (cfg.command, commands[i].name) == 0)
       cmd = &commands[i];
   report_init (&report, &out, &cfg);
+  if (rc == 0)
+    http_set_default_timeout (cfg.call_timeout);
   if (rc == 0 && log_open (cfg.verbose, cfg.log_file) == -1)
     rc = vmerr_set (&err, VMERR_CONFIG, "cannot open the log file %s", cfg.log_file);
   if (rc == 0) {

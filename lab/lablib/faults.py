@@ -9,6 +9,7 @@ for v2v the literal "convert".  Matching is done under the lock so that
 import re
 
 from .store import Store, lab_paths
+from .vsphere_mutations import MUTATIONS
 
 # Defaults of the run-time knobs (labctl fault set KEY=VALUE changes them).
 KNOB_DEFAULTS = {
@@ -33,7 +34,7 @@ KNOB_DEFAULTS = {
 }
 
 ACTIONS = ("http-500", "http-503", "http-429", "drop", "delay", "soap-fault",
-           "task-error", "quota", "fail", "corrupt")
+           "task-error", "quota", "fail", "corrupt", "hang", "mutate", "reply")
 
 
 def _store(labdir):
@@ -58,6 +59,8 @@ def set_knob(labdir, key, value):
 def add_rule(labdir, service, op, action, times=-1, skip=0, arg=None):
     if action not in ACTIONS:
         raise ValueError("unknown action %r (known: %s)" % (action, ", ".join(ACTIONS)))
+    if action == "mutate" and arg not in MUTATIONS:
+        raise ValueError("mutate needs --arg NAME (known: %s)" % ", ".join(sorted(MUTATIONS)))
     with _store(labdir).locked() as st:
         st.setdefault("rules", []).append({
             "service": service, "op": op, "action": action,

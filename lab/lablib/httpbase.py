@@ -64,6 +64,15 @@ class LabHandler(http.server.BaseHTTPRequestHandler):
         body = b"" if obj is None else json.dumps(obj).encode()
         self.send_bytes(code, body, headers=headers)
 
+    def hang(self, seconds=3600):
+        """Simulate a server that accepted the request and never answers:
+        hold the connection open, send nothing, then close it."""
+        self.close_connection = True
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            time.sleep(0.5)
+        self.drop_connection()
+
     def drop_connection(self):
         """Simulate a peer that vanishes mid-request."""
         self.close_connection = True

@@ -228,13 +228,21 @@ class Handler(LabHandler):
         self.send_json(code, body, hdrs)
 
     def apply_fault(self, req):
-        """Injected faults, matched on "METHOD /path".  False: connection dropped."""
+        """Injected faults, matched on "METHOD /path".  False: the fault
+        answered (or dropped) the request itself."""
         rule = faults.match(self.labdir, "openstack", "%s %s" % (req.method, req.path))
         if rule is None:
             return True
         self.log_message("fault %s on %s %s", rule["action"], req.method, req.path)
         if rule["action"] == "drop":
             self.drop_connection()
+            return False
+        if rule["action"] == "hang":
+            self.hang()
+            return False
+        if rule["action"] == "reply":
+            # 200 with ARG as the whole body, verbatim: a hostile or broken server.
+            self.send_bytes(200, (rule.get("arg") or "").encode())
             return False
         if rule["action"] == "delay":
             time.sleep(float(rule.get("arg") or 1))

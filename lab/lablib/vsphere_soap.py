@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 from . import faults
 from . import vsphere_model as model
+from .vsphere_mutations import mutate
 from .httpbase import LabHandler
 from .soapxml import DO, Arr, Mo, Any, Long, DateTime, Writer, XSI_NS
 from .vsphere_inventory import world, is_a, inventory_path, service_content
@@ -111,6 +112,8 @@ class Handler(LabHandler):
             rule = None
         if rule and rule["action"] == "drop":
             return self.drop_connection()
+        if rule and rule["action"] == "hang":
+            return self.hang()
         if rule and rule["action"].startswith("http-"):
             code = int(rule["action"][5:])
             return self.send_bytes(code, b"Service Unavailable\n", "text/plain")
@@ -127,6 +130,8 @@ class Handler(LabHandler):
                             method=method)
             session = self.session(method)
             result = fn(method_el, session)
+            if rule and rule["action"] == "mutate":
+                result = mutate(rule["arg"], result, {"register_token": self.register_token})
         except Fault as f:
             return self.send_fault(f)
         headers = {}
@@ -383,6 +388,13 @@ class Handler(LabHandler):
                 _tokens[token] = (objs[maxo:], maxo)
             objs = objs[:maxo]
         return DO("RetrieveResult", token=token, objects=Arr("ObjectContent", objs))
+
+    def register_token(self, objs):
+        """A new continuation token whose next page is OBJS."""
+        token = str(next(_ids))
+        with _mem_lock:
+            _tokens[token] = (list(objs), max(len(objs), 1))
+        return token
 
     def m_ContinueRetrievePropertiesEx(self, el, sess):
         with _mem_lock:

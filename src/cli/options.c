@@ -15,7 +15,7 @@ enum {
   OPT_CBT_SYNC, OPT_CUTOVER, OPT_SKIP_CONVERSION, OPT_ENABLE_CBT, OPT_V2V_COMMAND, OPT_JSON,
   OPT_LOG, OPT_NO_SHUTDOWN, OPT_SHUTDOWN_TIMEOUT, OPT_ASSUME_ZERO,
   OPT_V2V_OPTION, OPT_V2V_RUN, OPT_V2V_FIRSTBOOT, OPT_V2V_CUSTOMIZE, OPT_V2V_CUSTOMIZE_COMMAND,
-  OPT_V2V_KEEP_NIC_NAMES, OPT_OS_INSECURE, OPT_LOG_DIR, OPT_TAKE_OVER,
+  OPT_V2V_KEEP_NIC_NAMES, OPT_OS_INSECURE, OPT_LOG_DIR, OPT_TAKE_OVER, OPT_CALL_TIMEOUT,
 };
 
 const struct option cli_options[] = {
@@ -56,6 +56,7 @@ const struct option cli_options[] = {
   { "v2v-keep-nic-names", optional_argument, NULL, OPT_V2V_KEEP_NIC_NAMES },
   { "log-dir", required_argument, NULL, OPT_LOG_DIR },
   { "take-over", no_argument, NULL, OPT_TAKE_OVER },
+  { "call-timeout", required_argument, NULL, OPT_CALL_TIMEOUT },
   { NULL, 0, NULL, 0 },
 };
 
@@ -92,6 +93,8 @@ cli_usage (FILE *f)
     "  --shutdown-timeout S         cutover: wait S s for the guest, then power off (300)\n"
     "  --no-shutdown                cutover: leave the VM running (writes after the last\n"
     "                               snapshot are NOT migrated)\n"
+    "  --call-timeout S             give up on a vSphere/OpenStack call after S s,\n"
+    "                               retries included (300) [VMIGRATE_CALL_TIMEOUT]\n"
     "  --json                       machine-readable output (status, inspect)\n"
     "  --log FILE  -v               log file; more detail on stderr\n"
     "  --log-dir DIR                private directory of the converter's logs\n"
@@ -134,6 +137,24 @@ env_bool (const char *name, bool *out, struct vmerr *err)
     return vmerr_set (err, VMERR_CONFIG, "%s=%s: expected true or false", name, v);
   if (v)
     *out = b == 1;
+  return 0;
+}
+
+/* The most --call-timeout accepts: a day. */
+enum { CALL_TIMEOUT_MAX = 86400 };
+
+/* --call-timeout or VMIGRATE_CALL_TIMEOUT (WHERE names it): whole seconds
+ * in 1..CALL_TIMEOUT_MAX; empty text and junk are refused. */
+static int
+call_timeout_arg (const char *where, const char *text, struct config *c, struct vmerr *err)
+{
+  char *end;
+  long v = strtol (text, &end, 10);
+
+  if (*text == '\0' || *end || v < 1 || v > CALL_TIMEOUT_MAX)
+    return vmerr_set (err, VMERR_USAGE, "%s '%s': expected seconds (1-%d)", where, text,
+                      CALL_TIMEOUT_MAX);
+  c->call_timeout = (int) v;
   return 0;
 }
 
@@ -277,6 +298,10 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
       if (bool_arg ("v2v-keep-nic-names", optarg, &c->v2v_keep_nic_names, err) == -1)
         return -1;
       break;
+    case OPT_CALL_TIMEOUT:
+      if (call_timeout_arg ("--call-timeout", optarg, c, err) == -1)
+        return -1;
+      break;
     case ':':
       return vmerr_set (err, VMERR_USAGE, "option %s needs a value (see vmigrate --help)",
                         argv[optind - 1]);
@@ -285,6 +310,11 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
                         argv[optind - 1]);
     }
   }
+  if (c->call_timeout == 0 && getenv ("VMIGRATE_CALL_TIMEOUT") &&
+      call_timeout_arg ("VMIGRATE_CALL_TIMEOUT", getenv ("VMIGRATE_CALL_TIMEOUT"), c, err) == -1)
+    return -1;
+  if (c->call_timeout == 0)
+    c->call_timeout = 300;
   if (optind >= argc)
     return vmerr_set (err, VMERR_USAGE, "no command given (try: vmigrate --help)");
   if (set_command (c, argv[optind], err) == -1)

@@ -62,6 +62,9 @@ struct config {
   const char *v2v_customize_command; /* --v2v-customize-command, VMIGRATE_V2V_CUSTOMIZE_COMMAND */
   bool v2v_keep_nic_names;      /* --v2v-keep-nic-names[=BOOL] (default true) */
 
+  int call_timeout;             /* --call-timeout S, VMIGRATE_CALL_TIMEOUT: the most one
+                                 * vSphere/OpenStack call may take, retries included */
+
   /* Output */
   bool json;                    /* --json (status, inspect) */
   const char *log_file;         /* --log FILE */

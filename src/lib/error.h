@@ -19,6 +19,7 @@ enum vmerr_code {
   VMERR_PRECONDITION = 9,  /* state forbids the request (volume exists, CBT off) */
   VMERR_AUTH = 10,         /* credentials rejected */
   VMERR_TLS = 11,          /* certificate verification failed */
+  VMERR_TIMEOUT = 12,      /* a server did not answer in time (--call-timeout) */
   VMERR_INTERRUPTED = 130, /* SIGINT/SIGTERM; cleanup done */
 };
 

@@ -22,6 +22,11 @@ struct buf {
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static long default_timeout_s = 300;  /* --call-timeout */
+
+/* libcurl waits at most this long for a connection (when the call has that
+ * much time left). */
+enum { CONNECT_TIMEOUT_S = 30 };
 
 static void
 global_init (void)
@@ -55,6 +60,13 @@ header_cb (char *ptr, size_t size, size_t n, void *opaque)
   return append (ptr, size, n, opaque);
 }
 
+void
+http_set_default_timeout (long seconds)
+{
+  if (seconds > 0)
+    default_timeout_s = seconds;
+}
+
 struct http_client *
 http_new (const struct http_opts *opts, struct vmerr *err)
 {
@@ -69,7 +81,7 @@ http_new (const struct http_opts *opts, struct vmerr *err)
   }
   c->opts = *opts;
   if (c->opts.timeout_s <= 0)
-    c->opts.timeout_s = 300;
+    c->opts.timeout_s = default_timeout_s;
   if (c->opts.retries < 0)
     c->opts.retries = 5;
   if (c->opts.backoff_s <= 0)
@@ -78,7 +90,6 @@ http_new (const struct http_opts *opts, struct vmerr *err)
   curl_easy_setopt (c->curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (c->curl, CURLOPT_ERRORBUFFER, c->errbuf);
   curl_easy_setopt (c->curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt (c->curl, CURLOPT_CONNECTTIMEOUT, 30L);
   if (c->opts.ca_file)
     curl_easy_setopt (c->curl, CURLOPT_CAINFO, c->opts.ca_file);
   if (c->opts.insecure) {
@@ -136,19 +147,23 @@ url_for_msg (const char *url, char *out, size_t n)
   out[len] = '\0';
 }
 
+/* One attempt with LEFT_S seconds of the call's time left. */
 static CURLcode
 perform_once (struct http_client *c, const char *method, const char *url,
-              struct curl_slist *hdrs, const char *body, size_t body_len,
+              struct curl_slist *hdrs, const char *body, size_t body_len, double left_s,
               struct buf *rb, struct buf *hb, long *status)
 {
   CURL *h = c->curl;
+  long left_ms = left_s > 0.001 ? (long) (left_s * 1000) : 1;
   CURLcode rc;
 
   rb->len = hb->len = 0;
   c->errbuf[0] = '\0';
   curl_easy_setopt (h, CURLOPT_URL, url);
   curl_easy_setopt (h, CURLOPT_HTTPHEADER, hdrs);
-  curl_easy_setopt (h, CURLOPT_TIMEOUT, c->opts.timeout_s);
+  curl_easy_setopt (h, CURLOPT_TIMEOUT_MS, left_ms);
+  curl_easy_setopt (h, CURLOPT_CONNECTTIMEOUT_MS,
+                    left_ms < CONNECT_TIMEOUT_S * 1000L ? left_ms : CONNECT_TIMEOUT_S * 1000L);
   curl_easy_setopt (h, CURLOPT_WRITEFUNCTION, append);
   curl_easy_setopt (h, CURLOPT_WRITEDATA, rb);
   curl_easy_setopt (h, CURLOPT_HEADERFUNCTION, header_cb);
@@ -182,6 +197,10 @@ http_request (struct http_client *c, const char *method, const char *url,
   struct buf rb = { 0 }, hb = { 0 };
   char where[512];
   double delay = c->opts.backoff_s;
+  /* One budget for every attempt and backoff: a hung server costs
+   * timeout_s, not (retries + 1) times it. */
+  double deadline = clock_now () + (double) c->opts.timeout_s;
+  bool out_of_time = false;
   long status = 0;
   CURLcode rc = CURLE_OK;
   int ret = -1;
@@ -198,7 +217,8 @@ http_request (struct http_client *c, const char *method, const char *url,
   }
 
   for (int attempt = 0;; attempt++) {
-    rc = perform_once (c, method, url, hdrs, body, body_len, &rb, &hb, &status);
+    rc = perform_once (c, method, url, hdrs, body, body_len, deadline - clock_now (), &rb, &hb,
+                       &status);
     bool retry;
     if (rc != CURLE_OK)
       retry = (flags & HTTP_IDEMPOTENT) ? curl_transient (rc) : curl_not_sent (rc);
@@ -206,6 +226,11 @@ http_request (struct http_client *c, const char *method, const char *url,
       retry = http_status_transient (status);
     if (!retry || attempt >= c->opts.retries)
       break;
+    /* No time left for the backoff and a useful attempt after it. */
+    if (deadline - clock_now () <= delay) {
+      out_of_time = true;
+      break;
+    }
     if (rc != CURLE_OK)
       log_warn ("%s %s: %s; retrying in %.1f s (%d/%d)", method, where,
                 c->errbuf[0] ? c->errbuf : curl_easy_strerror (rc), delay, attempt + 1,
@@ -219,7 +244,11 @@ http_request (struct http_client *c, const char *method, const char *url,
 
   if (rc != CURLE_OK) {
     const char *detail = c->errbuf[0] ? c->errbuf : curl_easy_strerror (rc);
-    if (curl_tls_failure (rc))
+    if (rc == CURLE_OPERATION_TIMEDOUT || out_of_time)
+      vmerr_set (err, VMERR_TIMEOUT, "%s %s: no answer within %ld s, retries included (%s; "
+                 "if the server is only slow, raise --call-timeout or VMIGRATE_CALL_TIMEOUT)",
+                 method, where, c->opts.timeout_s, detail);
+    else if (curl_tls_failure (rc))
       vmerr_set (err, VMERR_TLS,
                  "TLS failure talking to %s: %s (give the server's CA with --ca-file or "
                  "OS_CACERT, or skip verification on a trusted network: --vsphere-insecure "

@@ -17,7 +17,8 @@
 struct http_opts {
   const char *ca_file;   /* extra CA bundle, or NULL for the system store */
   bool insecure;         /* skip certificate verification (--vsphere-insecure, --os-insecure) */
-  long timeout_s;        /* whole-request timeout; 0 = default (300 s) */
+  long timeout_s;        /* the most one call may take, retries included;
+                          * 0 = the default (http_set_default_timeout) */
   int retries;           /* transient-failure retries; <0 = default (5) */
   double backoff_s;      /* first retry delay; doubles each time (0 = 0.5 s) */
 };
@@ -35,13 +36,18 @@ enum http_flags {
 
 struct http_client;
 
+/* The timeout_s of clients made afterwards with timeout_s 0 (300 s unless
+ * set): --call-timeout.  Call it once at start-up, before any thread. */
+void http_set_default_timeout (long seconds);
+
 struct http_client *http_new (const struct http_opts *opts, struct vmerr *err);
 void http_free (struct http_client *c);
 
 /* Perform METHOD URL with optional extra header lines (NULL-terminated
  * array) and body.  Returns 0 with *resp filled for any HTTP status (the
  * caller judges it), -1 with err set when no usable answer came (after
- * retries).  Free resp with http_response_free. */
+ * retries): VMERR_TIMEOUT when timeout_s ran out, retries included.  Free
+ * resp with http_response_free. */
 int http_request (struct http_client *c, const char *method, const char *url,
                   const char *const *headers, const char *body, size_t body_len,
                   int flags, struct http_response *resp, struct vmerr *err);

@@ -213,6 +213,7 @@ os_cinder_list (struct os_conn *c, const char *collection, const char *key, cons
   for (int page = 0; page < MAX_PAGES; page++) {
     json_object *reply, *items;
     const char *last_id;
+    char what[128];
     bool more;
     size_t n;
 
@@ -225,8 +226,13 @@ os_cinder_list (struct os_conn *c, const char *collection, const char *key, cons
     }
     if (os_call (c, OS_VOLUME, "GET", path, NULL, NULL, &reply, NULL, err) == -1)
       goto out;
-    items = osj_get (reply, key, json_type_array);
-    n = items ? json_object_array_length (items) : 0;
+    snprintf (what, sizeof what, "Cinder GET %s", collection);
+    items = osj_list (reply, key, what, err);
+    if (items == NULL) {
+      json_object_put (reply);
+      goto out;
+    }
+    n = json_object_array_length (items);
     for (size_t i = 0; i < n; i++)
       if (fn (json_object_array_get_idx (items, i), opaque, err) == -1) {
         json_object_put (reply);

@@ -98,24 +98,31 @@ os_server_attachments (struct os_conn *c, const char *server_id,
     vmerr_prefix (err, "listing the volumes of server %s: ", server_id);
     goto out;
   }
-  arr = osj_get (reply, "volumeAttachments", json_type_array);
-  n = arr ? json_object_array_length (arr) : 0;
+  if ((arr = osj_list (reply, "volumeAttachments", "Nova GET os-volume_attachments",
+                      err)) == NULL)
+    goto out;
+  n = json_object_array_length (arr);
   if (n && (out->items = calloc (n, sizeof *out->items)) == NULL) {
     vmerr_set (err, VMERR_FAILED, "out of memory");
     goto out;
   }
   for (size_t i = 0; i < n; i++) {
     json_object *a = json_object_array_get_idx (arr, i);
-    struct os_attachment *d = &out->items[out->n];
-    if (osj_str (a, "volumeId") == NULL)
-      continue;
+    struct os_attachment *d = &out->items[out->n++];
     d->volume_id = osj_dup (a, "volumeId");
     d->server_id = osj_dup (a, "serverId");
     d->device = osj_dup (a, "device");
-    out->n++;
+    /* An attachment we cannot name is not one to skip: it may be ours. */
+    if (d->volume_id == NULL) {
+      vmerr_set (err, VMERR_OPENSTACK, "Nova lists an attachment of server %s without "
+                 "volumeId", server_id);
+      goto out;
+    }
   }
   rc = 0;
 out:
+  if (rc == -1)
+    os_attachment_list_free (out);
   json_object_put (reply);
   free (path);
   return rc;

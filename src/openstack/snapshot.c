@@ -11,20 +11,20 @@
 int
 os_snapshot_parse (json_object *o, struct os_snapshot *s, struct vmerr *err)
 {
-  json_object *size = osj_get (o, "size", json_type_int);
-
   memset (s, 0, sizeof *s);
   s->id = osj_dup (o, "id");
   s->volume_id = osj_dup (o, "volume_id");
   s->name = osj_dup (o, "name");
   s->status = osj_dup (o, "status");
   s->created_at = osj_dup (o, "created_at");
-  s->size_gib = size ? json_object_get_int64 (size) : 0;
   if (s->id == NULL || s->volume_id == NULL || s->status == NULL ||
       osj_to_kv (osj_get (o, "metadata", json_type_object), &s->metadata) == -1)
     return vmerr_set (err, VMERR_OPENSTACK, "cannot read Cinder's description of snapshot %s "
                       "(no id, volume_id or status, or out of memory)",
                       osj_str (o, "id") ? osj_str (o, "id") : "?");
+  if (osj_size_gib (o, "size", &s->size_gib) == -1)
+    return vmerr_set (err, VMERR_OPENSTACK, "Cinder sent snapshot %s without a usable size "
+                      "(absent, negative or over %lld GiB)", s->id, (long long) OS_MAX_GIB);
   return 0;
 }
 

@@ -37,6 +37,42 @@ osj_get (json_object *o, const char *key, json_type type)
   return v;
 }
 
+json_object *
+osj_list (json_object *reply, const char *key, const char *what, struct vmerr *err)
+{
+  json_object *arr;
+
+  if (reply == NULL) {
+    vmerr_set (err, VMERR_OPENSTACK, "%s: empty reply where a '%s' list was expected", what, key);
+    return NULL;
+  }
+  arr = osj_get (reply, key, json_type_array);
+  if (arr == NULL) {
+    vmerr_set (err, VMERR_OPENSTACK, "%s: the reply has no '%s' list; refusing to take it "
+               "for an empty one", what, key);
+    return NULL;
+  }
+  for (size_t i = 0; i < json_object_array_length (arr); i++)
+    if (!json_object_is_type (json_object_array_get_idx (arr, i), json_type_object)) {
+      vmerr_set (err, VMERR_OPENSTACK, "%s: item %zu of the '%s' list is not an object", what,
+                 i, key);
+      return NULL;
+    }
+  return arr;
+}
+
+int
+osj_size_gib (json_object *o, const char *key, int64_t *out)
+{
+  json_object *v = osj_get (o, key, json_type_int);
+  int64_t n = v ? json_object_get_int64 (v) : -1;
+
+  if (n < 0 || n > OS_MAX_GIB)
+    return -1;
+  *out = n;
+  return 0;
+}
+
 const char *
 osj_str (json_object *o, const char *key)
 {

@@ -3,7 +3,9 @@
 
 #include <json-c/json.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "error.h"
 #include "kv.h"
 
 /* Thread-safe: pure functions. */
@@ -16,6 +18,18 @@ json_object *osj_parse (const char *text, size_t len);
 
 /* Member KEY of object O when it has TYPE, else NULL (borrowed). */
 json_object *osj_get (json_object *o, const char *key, json_type type);
+
+/* The KEY array of REPLY (borrowed) whose every item is an object, or NULL
+ * with err set (VMERR_OPENSTACK, WHAT says which call: "Cinder GET
+ * /volumes/detail") when REPLY is NULL (an empty body), has no such array
+ * or holds anything else: a listing is never guessed to be empty. */
+json_object *osj_list (json_object *reply, const char *key, const char *what,
+                       struct vmerr *err);
+
+/* Integer member KEY of O as a size in GiB whose bytes fit in an int64
+ * (0 <= size <= OS_MAX_GIB).  Returns 0, -1 when absent or out of range. */
+#define OS_MAX_GIB (INT64_MAX >> 30)
+int osj_size_gib (json_object *o, const char *key, int64_t *out);
 
 /* String member KEY of O (borrowed), or NULL when absent, null or not a string. */
 const char *osj_str (json_object *o, const char *key);

@@ -23,22 +23,36 @@ json_true (json_object *o, const char *key)
          strcmp (json_object_get_string (v), "true") == 0;
 }
 
+/* The attachments of V; each must name its server (vmigrate detaches by
+ * it).  An absent list is no attachment. */
 static int
-parse_attachments (json_object *arr, struct os_volume *v)
+parse_attachments (json_object *o, struct os_volume *v, struct vmerr *err)
 {
-  size_t n = arr ? json_object_array_length (arr) : 0;
+  json_object *arr;
+  char what[128];
+  size_t n;
 
+  if (!json_object_object_get_ex (o, "attachments", &arr) || arr == NULL)
+    return 0;
+  snprintf (what, sizeof what, "Cinder's volume %s", v->id);
+  if ((arr = osj_list (o, "attachments", what, err)) == NULL)
+    return -1;
+  n = json_object_array_length (arr);
   if (n == 0)
     return 0;
   v->attachments = calloc (n, sizeof *v->attachments);
   if (v->attachments == NULL)
-    return -1;
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
   v->nattachments = n;
   for (size_t i = 0; i < n; i++) {
     json_object *a = json_object_array_get_idx (arr, i);
     v->attachments[i].server_id = osj_dup (a, "server_id");
     v->attachments[i].device = osj_dup (a, "device");
     v->attachments[i].attachment_id = osj_dup (a, "attachment_id");
+    if (v->attachments[i].server_id == NULL)
+      return vmerr_set (err, VMERR_OPENSTACK, "Cinder lists volume %s with an attachment "
+                        "without server_id (attachment %s)", v->id,
+                        v->attachments[i].attachment_id ? v->attachments[i].attachment_id : "?");
   }
   return 0;
 }
@@ -46,8 +60,6 @@ parse_attachments (json_object *arr, struct os_volume *v)
 int
 os_volume_parse (json_object *o, struct os_volume *v, struct vmerr *err)
 {
-  json_object *size;
-
   memset (v, 0, sizeof *v);
   if (osj_str (o, "id") == NULL)
     return vmerr_set (err, VMERR_OPENSTACK, "Cinder sent a volume without an id");
@@ -57,18 +69,19 @@ os_volume_parse (json_object *o, struct os_volume *v, struct vmerr *err)
   v->status = osj_dup (o, "status");
   v->volume_type = osj_dup (o, "volume_type");
   v->availability_zone = osj_dup (o, "availability_zone");
-  size = osj_get (o, "size", json_type_int);
-  v->size_gib = size ? json_object_get_int64 (size) : 0;
   v->bootable = json_true (o, "bootable");
   v->encrypted = json_true (o, "encrypted");
   if (v->id == NULL || v->status == NULL ||
       osj_to_kv (osj_get (o, "metadata", json_type_object), &v->metadata) == -1 ||
       osj_to_kv (osj_get (o, "volume_image_metadata", json_type_object),
-                 &v->image_metadata) == -1 ||
-      parse_attachments (osj_get (o, "attachments", json_type_array), v) == -1)
+                 &v->image_metadata) == -1)
     return vmerr_set (err, VMERR_OPENSTACK, "cannot read Cinder's description of volume %s "
                       "(no status, or out of memory)", osj_str (o, "id"));
-  return 0;
+  /* Its bytes (size * 2^30) must fit in 64 bits. */
+  if (osj_size_gib (o, "size", &v->size_gib) == -1)
+    return vmerr_set (err, VMERR_OPENSTACK, "Cinder sent volume %s without a usable size "
+                      "(absent, negative or over %lld GiB)", v->id, (long long) OS_MAX_GIB);
+  return parse_attachments (o, v, err);
 }
 
 void
@@ -318,6 +331,10 @@ os_volume_metadata_get (struct os_conn *c, const char *id, struct kv *out, struc
     return vmerr_set (err, VMERR_FAILED, "out of memory");
   if (os_call (c, OS_VOLUME, "GET", path, NULL, NULL, &reply, NULL, err) == -1)
     vmerr_prefix (err, "reading metadata of volume %s: ", id);
+  /* The state lives there: a reply without the map is not an empty one. */
+  else if (osj_get (reply, "metadata", json_type_object) == NULL)
+    vmerr_set (err, VMERR_OPENSTACK, "reading metadata of volume %s: the reply has no "
+               "'metadata' object", id);
   else if (osj_to_kv (osj_get (reply, "metadata", json_type_object), out) == -1)
     vmerr_set (err, VMERR_FAILED, "out of memory");
   else
@@ -392,8 +409,11 @@ type_id (struct os_conn *c, const char *ref, struct vmerr *err)
   }
   if (os_call (c, OS_VOLUME, "GET", "/types", NULL, NULL, &reply, NULL, err) == -1)
     return NULL;
-  types = osj_get (reply, "volume_types", json_type_array);
-  for (size_t i = 0; types && id == NULL && i < json_object_array_length (types); i++) {
+  if ((types = osj_list (reply, "volume_types", "Cinder GET /types", err)) == NULL) {
+    json_object_put (reply);
+    return NULL;
+  }
+  for (size_t i = 0; id == NULL && i < json_object_array_length (types); i++) {
     t = json_object_array_get_idx (types, i);
     if ((osj_str (t, "name") && strcmp (osj_str (t, "name"), ref) == 0) ||
         (osj_str (t, "id") && strcmp (osj_str (t, "id"), ref) == 0))

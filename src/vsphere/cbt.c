@@ -63,6 +63,11 @@ vs_changed_areas (struct vs_conn *c, const char *vm_moref, const char *snap_more
       rc = vmerr_set (err, VMERR_VSPHERE, "QueryChangedDiskAreas for disk %d at offset %" PRId64
                       " answered startOffset %" PRId64 " length %" PRId64 ": the query does not "
                       "advance; refusing to guess what changed", disk_key, off, start, length);
+    /* Checked before start + length is computed: it must not overflow. */
+    else if (length > capacity - start)
+      rc = vmerr_set (err, VMERR_VSPHERE, "QueryChangedDiskAreas for disk %d at offset %" PRId64
+                      " answered length %" PRId64 ": past the end of the %" PRId64 "-byte disk; "
+                      "refusing to guess what changed", disk_key, off, length, capacity);
     for (xmlNode *a = xml_child (ret, "changedArea"); a && rc == 0; a = xml_next_same (a)) {
       int64_t s, n;
       if (!xml_child_int64 (a, "start", &s) || !xml_child_int64 (a, "length", &n))
@@ -75,7 +80,8 @@ vs_changed_areas (struct vs_conn *c, const char *vm_moref, const char *snap_more
       }
     }
     xmlFreeDoc (doc);
-    off = start + length;
+    if (rc == 0)
+      off = start + length;
   }
   free (cid);
   if (rc == -1)

@@ -36,8 +36,15 @@ vs_get_props (struct vs_conn *c, const char *type, const char *moref,
   free (args);
   if (rc == -1)
     return -1;
-  /* returnval = RetrieveResult { objects: ObjectContent { obj, propSet* } } */
+  /* returnval = RetrieveResult { objects: ObjectContent { obj, propSet* } };
+   * an object that exists is always there, even with no property set. */
   xmlNode *obj = xml_child (ret, "objects");
+  if (obj == NULL) {
+    vs_props_free (out);
+    return vmerr_set (err, VMERR_VSPHERE, "vSphere returned nothing for %s %s (no object in "
+                      "the RetrievePropertiesEx reply: does it exist, may this user read it?)",
+                      type, moref);
+  }
   size_t cap = 0;
   for (xmlNode *ps = xml_child (obj, "propSet"); ps; ps = xml_next_same (ps))
     cap++;

@@ -18,7 +18,8 @@ struct vs_props {
 };
 
 /* Fetch PATHS (NULL-terminated) of object (TYPE, MOREF).  Unset properties
- * are simply absent from the result. */
+ * are simply absent from the result; a reply without the object is an
+ * error (VMERR_VSPHERE). */
 int vs_get_props (struct vs_conn *c, const char *type, const char *moref,
                   const char *const *paths, struct vs_props *out, struct vmerr *err);
 

@@ -44,14 +44,102 @@ find_by_path (struct vs_conn *c, const char *path, char **moref, struct vmerr *e
   return 0;
 }
 
+/* One RetrievePropertiesEx page of the view asks for at most this many
+ * VMs; a vCenter holds at most 45,000 registered VMs (vSphere 8
+ * configuration maximums): more pages than MAX_VIEW_VMS needs means the
+ * server's paging never ends. */
+enum { VIEW_PAGE_VMS = 500, MAX_VIEW_VMS = 50000, MAX_VIEW_PAGES = MAX_VIEW_VMS / VIEW_PAGE_VMS + 1 };
+
+/* Count the VMs named NAME of one page; *MOREF is the last one seen. */
+static void
+match_page (xmlNode *ret, const char *name, int *matches, char **moref)
+{
+  for (xmlNode *o = xml_child (ret, "objects"); o; o = xml_next_same (o)) {
+    xmlNode *ps = xml_child (o, "propSet");
+    char *n = ps ? xml_child_text (ps, "val") : NULL;
+    if (n && strcmp (n, name) == 0) {
+      (*matches)++;
+      free (*moref);
+      *moref = xml_child_text (o, "obj");
+    }
+    free (n);
+  }
+}
+
+/* Best effort: the server may free a paging it would otherwise keep. */
+static void
+cancel_paging (struct vs_conn *c, const char *token_args)
+{
+  xmlDoc *doc;
+  xmlNode *ret;
+  struct vmerr ignore;
+
+  if (vs_call (c, "CancelRetrievePropertiesEx", "PropertyCollector", c->property_collector,
+               token_args, &doc, &ret, NULL, &ignore) == 0)
+    xmlFreeDoc (doc);
+}
+
+/* Page through the names of the VMs of container view VIEW. */
+static int
+match_view (struct vs_conn *c, const char *view, const char *name, int *matches, char **moref,
+            struct vmerr *err)
+{
+  char *args = NULL;
+  const char *method = "RetrievePropertiesEx";
+  int rc = -1;
+
+  if (asprintf (&args,
+                "<specSet><propSet><type>VirtualMachine</type><pathSet>name</pathSet></propSet>"
+                "<objectSet><obj type=\"ContainerView\">%s</obj><skip>true</skip>"
+                "<selectSet xsi:type=\"TraversalSpec\"><name>v</name><type>ContainerView</type>"
+                "<path>view</path><skip>false</skip></selectSet></objectSet></specSet>"
+                "<options><maxObjects>%d</maxObjects></options>", view, VIEW_PAGE_VMS) < 0)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  for (int page = 0;; page++) {
+    xmlDoc *doc;
+    xmlNode *ret;
+    if (vs_call (c, method, "PropertyCollector", c->property_collector, args, &doc, &ret, NULL,
+                 err) == -1)
+      break;
+    match_page (ret, name, matches, moref);
+    bool empty = xml_child (ret, "objects") == NULL;
+    char *token = xml_child_text (ret, "token");
+    xmlFreeDoc (doc);
+    free (args);
+    args = NULL;
+    if (token == NULL) {
+      rc = 0;
+      break;
+    }
+    if (asprintf (&args, "<token>%s</token>", token) < 0) {
+      args = NULL;
+      free (token);
+      vmerr_set (err, VMERR_FAILED, "out of memory");
+      break;
+    }
+    free (token);
+    if (empty || page + 1 >= MAX_VIEW_PAGES) {
+      cancel_paging (c, args);
+      vmerr_set (err, VMERR_VSPHERE, "listing the VMs: vSphere's %s paging does not end (%s "
+                 "after %d pages of up to %d VMs, more than a vCenter holds); refusing to "
+                 "page on", method, empty ? "an empty page with a token" : "still a token",
+                 page + 1, VIEW_PAGE_VMS);
+      break;
+    }
+    method = "ContinueRetrievePropertiesEx";
+  }
+  free (args);
+  return rc;
+}
+
 /* All VMs named NAME, through a container view over the inventory. */
 static int
 find_by_name (struct vs_conn *c, const char *name, char **moref, struct vmerr *err)
 {
-  char *args = NULL, *view = NULL;
+  char *args = NULL, *view;
   xmlDoc *doc = NULL;
   xmlNode *ret;
-  int matches = 0, rc = -1;
+  int matches = 0, rc;
 
   *moref = NULL;
   if (asprintf (&args, "<container type=\"Folder\">%s</container><type>VirtualMachine</type>"
@@ -64,68 +152,23 @@ find_by_name (struct vs_conn *c, const char *name, char **moref, struct vmerr *e
     return -1;
   view = xml_text (ret);
   xmlFreeDoc (doc);
-  doc = NULL;
-
-  if (asprintf (&args,
-                "<specSet><propSet><type>VirtualMachine</type><pathSet>name</pathSet></propSet>"
-                "<objectSet><obj type=\"ContainerView\">%s</obj><skip>true</skip>"
-                "<selectSet xsi:type=\"TraversalSpec\"><name>v</name><type>ContainerView</type>"
-                "<path>view</path><skip>false</skip></selectSet></objectSet></specSet>"
-                "<options><maxObjects>500</maxObjects></options>", view) < 0) {
-    rc = vmerr_set (err, VMERR_FAILED, "out of memory");
-    goto out;
+  if (view == NULL || *view == '\0') {
+    free (view);
+    return vmerr_set (err, VMERR_VSPHERE, "vSphere CreateContainerView returned no view (is "
+                      "this a vCenter or ESXi SDK endpoint?)");
   }
-  const char *method = "RetrievePropertiesEx";
-  const char *pc_args = args;
-  char *token_args = NULL;
-  for (;;) {
-    rc = vs_call (c, method, "PropertyCollector", c->property_collector, pc_args, &doc, &ret,
-                  NULL, err);
-    if (rc == -1)
-      break;
-    for (xmlNode *o = xml_child (ret, "objects"); o; o = xml_next_same (o)) {
-      xmlNode *ps = xml_child (o, "propSet");
-      char *n = ps ? xml_child_text (ps, "val") : NULL;
-      if (n && strcmp (n, name) == 0) {
-        matches++;
-        free (*moref);
-        *moref = xml_child_text (o, "obj");
-      }
-      free (n);
-    }
-    char *token = xml_child_text (ret, "token");
-    xmlFreeDoc (doc);
-    doc = NULL;
-    free (token_args);
-    token_args = NULL;
-    if (token == NULL)
-      break;
-    if (asprintf (&token_args, "<token>%s</token>", token) < 0)
-      token_args = NULL;
-    free (token);
-    if (token_args == NULL) {
-      rc = vmerr_set (err, VMERR_FAILED, "out of memory");
-      break;
-    }
-    method = "ContinueRetrievePropertiesEx";
-    pc_args = token_args;
-  }
-  free (token_args);
+  rc = match_view (c, view, name, &matches, moref, err);
   if (rc == 0 && matches == 0)
     rc = vmerr_set (err, VMERR_VSPHERE, "no virtual machine named '%s' (check the name, or "
                     "give its inventory path /DATACENTER/vm/[FOLDER/]NAME)", name);
   else if (rc == 0 && matches > 1)
     rc = vmerr_set (err, VMERR_VSPHERE, "%d virtual machines are named '%s': give the "
                     "inventory path (/DATACENTER/vm/[FOLDER/]NAME) instead", matches, name);
-out:
-  free (args);
-  if (view) {
-    xmlDoc *d2;
-    xmlNode *r2;
-    struct vmerr ignore;
-    if (vs_call (c, "DestroyView", "ContainerView", view, NULL, &d2, &r2, NULL, &ignore) == 0)
-      xmlFreeDoc (d2);
-  }
+  xmlDoc *d2;
+  xmlNode *r2;
+  struct vmerr ignore;
+  if (vs_call (c, "DestroyView", "ContainerView", view, NULL, &d2, &r2, NULL, &ignore) == 0)
+    xmlFreeDoc (d2);
   free (view);
   if (rc == -1) {
     free (*moref);
@@ -142,6 +185,21 @@ vs_find_vm (struct vs_conn *c, const char *what, char **moref, struct vmerr *err
   return find_by_name (c, what, moref, err);
 }
 
+/* Capacity in bytes of a VirtualDisk element, 0 when it has none that
+ * vmigrate can trust (absent, <= 0, over VS_MAX_DISK_BYTES). */
+static int64_t
+disk_capacity (xmlNode *dev)
+{
+  int64_t v;
+
+  if (xml_child_int64 (dev, "capacityInBytes", &v) && v > 0)
+    return v <= VS_MAX_DISK_BYTES ? v : 0;
+  /* Older hosts send only capacityInKB; compared before multiplying. */
+  if (xml_child_int64 (dev, "capacityInKB", &v) && v > 0 && v <= VS_MAX_DISK_BYTES / 1024)
+    return v * 1024;
+  return 0;
+}
+
 static void
 parse_disk (xmlNode *dev, struct vs_disk *d)
 {
@@ -151,10 +209,7 @@ parse_disk (xmlNode *dev, struct vs_disk *d)
 
   if (xml_child_int64 (dev, "key", &v))
     d->key = (int) v;
-  if (xml_child_int64 (dev, "capacityInBytes", &v) && v > 0)
-    d->capacity = v;
-  else if (xml_child_int64 (dev, "capacityInKB", &v))
-    d->capacity = v * 1024; /* older hosts send only capacityInKB */
+  d->capacity = disk_capacity (dev);
   d->file = xml_child_text (backing, "fileName");
   d->change_id = xml_child_text (backing, "changeId");
   d->disk_mode = xml_child_text (backing, "diskMode");
@@ -187,6 +242,11 @@ parse_disks (xmlNode *val, struct vs_disk **disks, size_t *n, struct vmerr *err)
       parse_disk (d, &(*disks)[(*n)++]);
     free (t);
   }
+  for (size_t i = 0; i < *n; i++)
+    if ((*disks)[i].capacity == 0)
+      return vmerr_set (err, VMERR_VSPHERE, "disk %d (%s): vSphere gave no usable capacity "
+                        "(capacityInBytes/capacityInKB absent, not positive or over 1 PiB)",
+                        (*disks)[i].key, (*disks)[i].file ? (*disks)[i].file : "?");
   return 0;
 }
 
@@ -263,6 +323,13 @@ vs_vm_read (struct vs_conn *c, const char *moref, struct vs_vm *vm, struct vmerr
     vs_vm_free (vm);
     return vmerr_set (err, VMERR_VSPHERE, "VM %s: vSphere returned no name or power state "
                       "(does the user have read access to it?)", moref);
+  }
+  /* The volumes are found by it: without it a run could not find them. */
+  if (vm->instance_uuid == NULL || *vm->instance_uuid == '\0') {
+    vmerr_set (err, VMERR_VSPHERE, "VM %s (%s): vSphere returned no instanceUuid "
+               "(config.instanceUuid), which vmigrate keys the VM's volumes by", moref, vm->name);
+    vs_vm_free (vm);
+    return -1;
   }
   return 0;
 }

@@ -11,9 +11,15 @@
 
 /* What vmigrate needs to know of a VM and its disks. */
 
+/* The largest disk capacity accepted from vSphere: 1 PiB, far above
+ * vSphere's own 62 TB limit, and small enough that offsets, lengths and
+ * GiB roundings of a disk never overflow 64 bits. */
+#define VS_MAX_DISK_BYTES ((int64_t) 1 << 50)
+
 struct vs_disk {
   int key;               /* device key (2000...) */
-  int64_t capacity;      /* bytes: capacityInBytes, else capacityInKB * 1024 */
+  int64_t capacity;      /* bytes: capacityInBytes, else capacityInKB * 1024;
+                          * 0 < capacity <= VS_MAX_DISK_BYTES */
   char *file;            /* backing fileName "[datastore] dir/disk.vmdk" */
   char *change_id;       /* backing changeId, NULL when CBT is not active */
   char *disk_mode;       /* persistent, independent_persistent, ... */

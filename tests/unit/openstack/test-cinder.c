@@ -144,10 +144,89 @@ test_kv (void)
   kv_free (&kv); /* twice is fine */
 }
 
+/* Volume descriptions a hostile or broken server sends: refused with
+ * VMERR_OPENSTACK and a message naming the field, never a crash. */
+static void
+test_hostile_volume (void)
+{
+  static const struct {
+    const char *json;     /* one "volume" object */
+    const char *message;  /* part of the error */
+  } cases[] = {
+    { "{\"id\": \"v\", \"status\": \"in-use\", \"size\": 1, \"attachments\": "
+      "[{\"attachment_id\": \"a1\", \"device\": \"/dev/vdb\"}]}", "without server_id" },
+    { "{\"id\": \"v\", \"status\": \"in-use\", \"size\": 1, \"attachments\": [7]}",
+      "not an object" },
+    { "{\"id\": \"v\", \"status\": \"in-use\", \"size\": 1, \"attachments\": 7}",
+      "no 'attachments' list" },
+    { "{\"id\": \"v\", \"status\": \"available\", \"size\": 1099511627776}", "usable size" },
+    { "{\"id\": \"v\", \"status\": \"available\", \"size\": -1}", "usable size" },
+    { "{\"id\": \"v\", \"status\": \"available\", \"size\": \"1\"}", "usable size" },
+    { "{\"id\": \"v\", \"status\": \"available\"}", "usable size" },
+  };
+
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    json_object *o = osj_parse (cases[i].json, strlen (cases[i].json));
+    struct os_volume v;
+    struct vmerr err = { 0 };
+    CHECK (o != NULL);
+    CHECK (os_volume_parse (o, &v, &err) == -1);
+    CHECK (err.code == VMERR_OPENSTACK);
+    CHECK_CONTAINS (err.msg, cases[i].message);
+    os_volume_free (&v);
+    json_object_put (o);
+  }
+  /* The largest size whose bytes fit in 64 bits is still a size. */
+  static const char biggest[] = "{\"id\": \"v\", \"status\": \"available\", "
+                                "\"size\": 8589934591, \"attachments\": null}";
+  json_object *o = osj_parse (biggest, strlen (biggest));
+  struct os_volume v;
+  struct vmerr err = { 0 };
+  CHECK (o != NULL && os_volume_parse (o, &v, &err) == 0);
+  CHECK (v.size_gib == 8589934591LL && v.nattachments == 0);
+  os_volume_free (&v);
+  json_object_put (o);
+}
+
+/* A listing is a list of objects or an error; never "empty" by default. */
+static void
+test_list_replies (void)
+{
+  static const struct {
+    const char *json;     /* the reply, NULL: an empty body */
+    const char *message;  /* part of the error, NULL: accepted */
+  } cases[] = {
+    { NULL, "empty reply" },
+    { "{}", "no 'volumes' list" },
+    { "{\"volumes\": 5}", "no 'volumes' list" },
+    { "{\"volumes\": {\"id\": \"x\"}}", "no 'volumes' list" },
+    { "{\"volumes\": [{\"id\": \"x\"}, 1]}", "item 1 of the 'volumes' list is not an object" },
+    { "[]", "no 'volumes' list" },
+    { "{\"volumes\": []}", NULL },
+    { "{\"volumes\": [{\"id\": \"x\"}]}", NULL },
+  };
+
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    json_object *reply = cases[i].json ? osj_parse (cases[i].json, strlen (cases[i].json)) : NULL;
+    struct vmerr err = { 0 };
+    json_object *arr = osj_list (reply, "volumes", "Cinder GET /volumes/detail", &err);
+    if (cases[i].message) {
+      CHECK (arr == NULL && err.code == VMERR_OPENSTACK);
+      CHECK_CONTAINS (err.msg, cases[i].message);
+      CHECK_CONTAINS (err.msg, "Cinder GET /volumes/detail");
+    }
+    else
+      CHECK (arr != NULL && err.code == VMERR_OK);
+    json_object_put (reply);
+  }
+}
+
 int
 main (void)
 {
   test_volume ();
+  test_hostile_volume ();
+  test_list_replies ();
   test_snapshot ();
   test_kv ();
   CHECK_DONE ();

@@ -166,6 +166,12 @@ options:
   shutdown_timeout:
     description: Seconds the cutover waits for the guest to shut down before a hard power off.
     type: int
+  call_timeout:
+    description:
+      - The most seconds one vSphere or OpenStack call may take, retries included (vmigrate's
+        C(--call-timeout), default 300). A server that does not answer in time fails the run
+        with exit code 12.
+    type: int
   log_file:
     description: Append vmigrate's full log (with timestamps) to this file on the conversion host.
     type: path
@@ -501,6 +507,8 @@ class Runner(object):
                 args += [flag, p[name]]
         if p["shutdown_timeout"] is not None:
             args += ["--shutdown-timeout", str(p["shutdown_timeout"])]
+        if p["call_timeout"] is not None:
+            args += ["--call-timeout", str(p["call_timeout"])]
         if p["skipconversion"]:
             args.append("--skip-conversion")
         if p["enable_cbt"]:
@@ -672,6 +680,7 @@ def main():
         extraopts=dict(type="str"),
         enable_cbt=dict(type="bool", default=False),
         shutdown_timeout=dict(type="int"),
+        call_timeout=dict(type="int"),
         log_file=dict(type="path"),
         debug=dict(type="bool", default=False, aliases=["debug_mode"]),
         vmigrate_path=dict(type="str", default="vmigrate", aliases=["path"]),
