@@ -1,6 +1,8 @@
 /* Per-VM run lock. */
 #include "lock.h"
 
+#include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,6 +27,55 @@ vm_lock_default_dir (void)
   if (access ("/run/lock", W_OK) == 0)
     return "/run/lock/vmigrate";
   return "/tmp/vmigrate-locks";
+}
+
+/* "1234 (nbdkit), 1240 (sleep)": the processes that hold PATH open, read
+ * from /proc (fuser and lsof may not be installed). */
+static void
+holders (const char *path, char *out, size_t n)
+{
+  DIR *proc = opendir ("/proc");
+  struct dirent *p;
+  size_t used = 0, found = 0;
+
+  out[0] = '\0';
+  while (proc && (p = readdir (proc)) != NULL && found < 6) {
+    char fddir[300], link[4096], target[4096], comm[64] = "?";
+    DIR *fds;
+    struct dirent *f;
+    bool holds = false;
+    if (p->d_name[0] < '0' || p->d_name[0] > '9' || (long) getpid () == atol (p->d_name))
+      continue;
+    snprintf (fddir, sizeof fddir, "/proc/%s/fd", p->d_name);
+    if ((fds = opendir (fddir)) == NULL)
+      continue;
+    while (!holds && (f = readdir (fds)) != NULL) {
+      snprintf (link, sizeof link, "%s/%s", fddir, f->d_name);
+      ssize_t len = readlink (link, target, sizeof target - 1);
+      if (len > 0) {
+        target[len] = '\0';
+        holds = strcmp (target, path) == 0;
+      }
+    }
+    closedir (fds);
+    if (!holds)
+      continue;
+    snprintf (link, sizeof link, "/proc/%s/comm", p->d_name);
+    FILE *c = fopen (link, "r");
+    if (c) {
+      if (fgets (comm, sizeof comm, c) == NULL)
+        snprintf (comm, sizeof comm, "?");
+      comm[strcspn (comm, "\n")] = '\0';
+      fclose (c);
+    }
+    int w = snprintf (out + used, n - used, "%s%s (%s)", found ? ", " : "", p->d_name, comm);
+    if (w < 0 || (size_t) w >= n - used)
+      break;
+    used += (size_t) w;
+    found++;
+  }
+  if (proc)
+    closedir (proc);
 }
 
 struct vm_lock *
@@ -60,10 +111,12 @@ vm_lock_take (const char *dir, const char *vm_id, const char *vm_name, struct vm
     ssize_t n = pread (l->fd, pidbuf, sizeof pidbuf - 1, 0);
     pidbuf[n > 0 ? n : 0] = '\0';
     pidbuf[strcspn (pidbuf, "\n")] = '\0';
+    char who[512];
+    holders (l->path, who, sizeof who);
     vmerr_set (err, VMERR_LOCKED, "another vmigrate run (pid %s) is working on VM '%s' on "
                "this host; wait for it to finish (a killed run releases the lock by itself, "
-               "once every program it started has ended; 'fuser -v %s' lists them)",
-               pidbuf[0] ? pidbuf : "?", vm_name, l->path);
+               "once every program it started has ended; holding the lock %s now: %s)",
+               pidbuf[0] ? pidbuf : "?", vm_name, l->path, who[0] ? who : "?");
     goto fail;
   }
   snprintf (pidbuf, sizeof pidbuf, "%ld\n", (long) getpid ());

@@ -36,6 +36,7 @@ alive "$orphan" || fail "test setup: the converter's background program should s
 rc=0; out=$(vmigrate cutover cd01 2>&1) || rc=$?
 assert_eq 8 "$rc" "a new run while the killed run's program lives (exit code): $out"
 assert_contains "$out" "another vmigrate run" "the refusal says the VM is busy"
+assert_contains "$out" "$orphan (sleep)" "the refusal names the program that holds the lock"
 assert_eq 0 "$(meta cd01 0 converted | grep -c true)" "nothing converted by the refused run"
 
 kill "$orphan"; n=50; while alive "$orphan" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
