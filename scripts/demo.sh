@@ -34,7 +34,7 @@ vmigrate sync web01
 
 say "more guest writes, then the cutover (guest shutdown, last delta, conversion)"
 "$labctl" vm-write --dir "$labdir" web01 --disk 0 --percent 1 --seed 13 >/dev/null
-vmigrate cutover web01 --log "$labdir/vmigrate.log"
+vmigrate cutover web01 --log "$labdir/vmigrate.log" --log-dir "$labdir/v2v-logs"
 
 say "vmigrate status web01"
 vmigrate status web01

@@ -79,7 +79,7 @@ guest_write() {
 guest_cutover() {
     _power=$("$LABCTL" vm-power --dir "$LABDIR" "$1")
     _t=$(date +%s)
-    _out=$(vmigrate cutover "$1" --log "$WORK/vmigrate.log" --v2v-command virt-v2v-in-place \
+    _out=$(vmigrate cutover "$1" --log "$WORK/vmigrate.log" --log-dir "$WORK" --v2v-command virt-v2v-in-place \
           --shutdown-timeout 5 2>&1) || {
         tail -n 40 "$WORK"/vmigrate-v2v-*.log 2>/dev/null >&2
         fail "cutover failed: $_out"
@@ -91,7 +91,7 @@ guest_cutover() {
     [ "$_power" = poweredOff ] || assert_contains "$_out" "downtime:" "downtime reported"
     assert_eq poweredOff "$("$LABCTL" vm-power --dir "$LABDIR" "$1")" \
         "the source VM after cutover"
-    ls "$WORK/vmigrate-v2v-$1"-*.log >/dev/null 2>&1 || fail "no converter log next to vmigrate's"
+    ls "$WORK/vmigrate-v2v-$1"-*.log >/dev/null 2>&1 || fail "no converter log in --log-dir"
     V2VLOG=$(ls -t "$WORK/vmigrate-v2v-$1"-*.log | head -n1)
     grep -q "Finishing off" "$V2VLOG" || { tail -n 40 "$V2VLOG" >&2; fail "virt-v2v did not finish: $V2VLOG"; }
     grep -q "Running: .*vmigrate-nic-names" "$V2VLOG" ||

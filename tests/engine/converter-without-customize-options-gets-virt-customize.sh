@@ -27,7 +27,7 @@ PYEOF
 # -- a 2.2-like converter: the scripts go to virt-customize after it.
 "$LABCTL" vm-create --dir "$LABDIR" app03 --disks 32M,16M --fill 10 >/dev/null
 vmigrate sync app03 >/dev/null 2>&1 || fail "sync app03 failed"
-out=$(vmigrate cutover app03 --log "$LABDIR/vmigrate.log" --v2v-run "$LABDIR/site-run.sh" \
+out=$(vmigrate cutover app03 --log-dir "$LABDIR" --v2v-run "$LABDIR/site-run.sh" \
       --v2v-option --root --v2v-option first \
       --v2v-customize-command "$LABDIR/customize-recorder" 2>&1) || fail "cutover app03 failed: $out"
 assert_eq true "$(meta app03 0 converted)" "app03 converted"
@@ -48,7 +48,7 @@ grep -q "customized" "$log" || fail "virt-customize's output is not in the conve
 # -- forcing them onto that build fails as the real one does, and reverts.
 "$LABCTL" vm-create --dir "$LABDIR" app04 --disks 16M --fill 10 >/dev/null
 vmigrate sync app04 >/dev/null 2>&1 || fail "sync app04 failed"
-rc=0; out=$(vmigrate cutover app04 --log "$LABDIR/vmigrate.log" --v2v-run "$LABDIR/site-run.sh" \
+rc=0; out=$(vmigrate cutover app04 --log-dir "$LABDIR" --v2v-run "$LABDIR/site-run.sh" \
             --v2v-customize converter 2>&1) || rc=$?
 assert_eq 7 "$rc" "exit code when the converter refuses --run"
 log=$(ls "$LABDIR"/vmigrate-v2v-app04-*.log)

@@ -4,11 +4,12 @@
 . "$(dirname "$0")/../lib.sh"
 lab_start
 "$LABCTL" vm-create --dir "$LABDIR" big01 --disks 64M --fill 40 >/dev/null
-# Hold the run just before it records the window (after the data copy).
-"$LABCTL" fault --dir "$LABDIR" add openstack 'POST .*/volumes/.*/metadata$' delay --arg 30 --times 1
+# Hold the run just before it records the window (after the data copy; the
+# first metadata update is the run's owner record).
+"$LABCTL" fault --dir "$LABDIR" add openstack 'POST .*/volumes/.*/metadata$' delay --arg 30 --times 1 --skip 1
 vmigrate_bg sync big01 >"$LABDIR/run1.log" 2>&1
 pid=$!
-wait_fault_hit 60 || fail "the run never reached the metadata update"
+wait_fault_fired 60 || fail "the run never reached the metadata update"
 kill -9 $pid; wait $pid 2>/dev/null || true
 assert_eq incomplete "$(meta big01 0 vmigrate_copy_state)" "killed seed is incomplete"
 [ -z "$(meta big01 0 changeID)" ] || fail "a changeID was stored for an incomplete copy"

@@ -27,7 +27,7 @@ step "a conversion that fails after changing the disk is reverted"
 # the volume must come back exactly as it was before conversion.
 printf '#!/bin/sh\necho "vmigrate-test: this step fails on purpose"\nexit 1\n' >"$WORK/refuse.sh"
 rc=0
-out=$(vmigrate cutover deb12 --log "$WORK/vmigrate.log" --v2v-command virt-v2v-in-place \
+out=$(vmigrate cutover deb12 --log "$WORK/vmigrate.log" --log-dir "$WORK" --v2v-command virt-v2v-in-place \
       --shutdown-timeout 5 --v2v-run "$WORK/refuse.sh" 2>&1) || rc=$?
 assert_eq 7 "$rc" "exit code of a failed conversion"
 FAILLOG=$(ls -t "$WORK"/vmigrate-v2v-deb12-*.log | head -n1)
