@@ -83,27 +83,16 @@ os_attachment_list_free (struct os_attachment_list *l)
 }
 
 int
-os_server_attachments (struct os_conn *c, const char *server_id,
-                       struct os_attachment_list *out, struct vmerr *err)
+os_attachments_parse (json_object *reply, struct os_attachment_list *out, struct vmerr *err)
 {
-  char *path = attachments_path (server_id, NULL);
-  json_object *reply = NULL, *arr;
+  json_object *arr;
   size_t n;
-  int rc = -1;
 
   memset (out, 0, sizeof *out);
-  if (path == NULL)
-    return vmerr_set (err, VMERR_FAILED, "out of memory");
-  if (os_call (c, OS_COMPUTE, "GET", path, NULL, NULL, &reply, NULL, err) == -1) {
-    vmerr_prefix (err, "listing the volumes of server %s: ", server_id);
-    goto out;
-  }
   arr = osj_get (reply, "volumeAttachments", json_type_array);
   n = arr ? json_object_array_length (arr) : 0;
-  if (n && (out->items = calloc (n, sizeof *out->items)) == NULL) {
-    vmerr_set (err, VMERR_FAILED, "out of memory");
-    goto out;
-  }
+  if (n && (out->items = calloc (n, sizeof *out->items)) == NULL)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
   for (size_t i = 0; i < n; i++) {
     json_object *a = json_object_array_get_idx (arr, i);
     struct os_attachment *d = &out->items[out->n];
@@ -114,7 +103,25 @@ os_server_attachments (struct os_conn *c, const char *server_id,
     d->device = osj_dup (a, "device");
     out->n++;
   }
-  rc = 0;
+  return 0;
+}
+
+int
+os_server_attachments (struct os_conn *c, const char *server_id,
+                       struct os_attachment_list *out, struct vmerr *err)
+{
+  char *path = attachments_path (server_id, NULL);
+  json_object *reply = NULL;
+  int rc = -1;
+
+  memset (out, 0, sizeof *out);
+  if (path == NULL)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  if (os_call (c, OS_COMPUTE, "GET", path, NULL, NULL, &reply, NULL, err) == -1) {
+    vmerr_prefix (err, "listing the volumes of server %s: ", server_id);
+    goto out;
+  }
+  rc = os_attachments_parse (reply, out, err);
 out:
   json_object_put (reply);
   free (path);

@@ -13,6 +13,7 @@ vs_get_props (struct vs_conn *c, const char *type, const char *moref,
   char *args = NULL, *pathxml = NULL;
   size_t plen = 0;
   FILE *f;
+  xmlDoc *doc;
   xmlNode *ret;
   int rc;
 
@@ -32,10 +33,18 @@ vs_get_props (struct vs_conn *c, const char *type, const char *moref,
   if (args == NULL)
     return vmerr_set (err, VMERR_FAILED, "out of memory");
   rc = vs_call (c, "RetrievePropertiesEx", "PropertyCollector", c->property_collector, args,
-                &out->doc, &ret, NULL, err);
+                &doc, &ret, NULL, err);
   free (args);
   if (rc == -1)
     return -1;
+  return vs_props_from_reply (doc, ret, out, err);
+}
+
+int
+vs_props_from_reply (xmlDoc *doc, xmlNode *ret, struct vs_props *out, struct vmerr *err)
+{
+  memset (out, 0, sizeof *out);
+  out->doc = doc;
   /* returnval = RetrieveResult { objects: ObjectContent { obj, propSet* } } */
   xmlNode *obj = xml_child (ret, "objects");
   size_t cap = 0;
