@@ -19,8 +19,12 @@ for t in $targets; do
     mkdir -p "$work/$t/corpus" "$work/$t/crashes"
     cp "$top/tests/fuzz/corpus/$t/." "$work/$t/corpus/" -R
     log=$work/$t/log
+    # The names and edge values its parser looks for (tests/fuzz/dict/).
+    dict=$top/tests/fuzz/dict/$t.dict
+    [ -f "$dict" ] || dict=
     if ! "$bin" -max_total_time="$seconds" -timeout=25 -print_final_stats=1 \
-            -artifact_prefix="$work/$t/crashes/" "$work/$t/corpus" >"$log" 2>&1; then
+            ${dict:+"-dict=$dict"} -artifact_prefix="$work/$t/crashes/" "$work/$t/corpus" \
+            >"$log" 2>&1; then
         echo "fuzz-$t: CRASH; input: $(ls -d "$work/$t/crashes/"* 2>/dev/null | head -1)"
         { grep -E 'ERROR|runtime error|SUMMARY' "$log"; grep -E -m 4 '^ +#[0-9] ' "$log"; } |
             cut -c1-160 | sed 's/^/    | /'
