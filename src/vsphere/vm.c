@@ -153,8 +153,11 @@ parse_disk (xmlNode *dev, struct vs_disk *d)
     d->key = (int) v;
   if (xml_child_int64 (dev, "capacityInBytes", &v) && v > 0)
     d->capacity = v;
-  else if (xml_child_int64 (dev, "capacityInKB", &v))
-    d->capacity = v * 1024; /* older hosts send only capacityInKB */
+  /* Older hosts send only capacityInKB.  One that does not fit in bytes
+   * leaves the capacity 0, which run.c refuses ("no capacity"), instead
+   * of overflowing. */
+  else if (xml_child_int64 (dev, "capacityInKB", &v) && v > 0 && v <= INT64_MAX / 1024)
+    d->capacity = v * 1024;
   d->file = xml_child_text (backing, "fileName");
   d->change_id = xml_child_text (backing, "changeId");
   d->disk_mode = xml_child_text (backing, "diskMode");
