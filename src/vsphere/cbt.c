@@ -37,8 +37,10 @@ vs_changed_areas_page (xmlNode *ret, int disk_key, int64_t off, int64_t capacity
   int64_t start = -1, length = 0;
   int rc = 0;
 
+  /* start == off >= 0, so INT64_MAX - start is safe; a page that ends
+   * past INT64_MAX would overflow the next offset. */
   if (!xml_child_int64 (ret, "startOffset", &start) || !xml_child_int64 (ret, "length", &length)
-      || start != off || length <= 0)
+      || start != off || length <= 0 || length > INT64_MAX - start)
     return vmerr_set (err, VMERR_VSPHERE, "QueryChangedDiskAreas for disk %d at offset %" PRId64
                       " answered startOffset %" PRId64 " length %" PRId64 ": the query does not "
                       "advance; refusing to guess what changed", disk_key, off, start, length);
