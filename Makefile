@@ -1,10 +1,15 @@
 # The two commands of the README: `make demo` and `make check`.
 # Both install missing Debian packages first (scripts/deps.sh, needs root).
+# `make fuzz` runs the libFuzzer targets (docs/fuzzing.md).
 BUILD ?= build
 # Test builds run under AddressSanitizer and UBSan.
 SANITIZE ?= address,undefined
+# make fuzz: its own clang build, and how long each target runs.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
-.PHONY: all deps build check demo clean
+.PHONY: all deps build check demo fuzz clean
 
 all: build
 
@@ -22,5 +27,13 @@ check: build
 demo: build
 	@./scripts/demo.sh $(BUILD)
 
+fuzz:
+	@./scripts/deps.sh --fuzz
+	@if [ ! -f $(FUZZ_BUILD)/build.ninja ]; then \
+	    CC=clang meson setup $(FUZZ_BUILD) -Dfuzzing=true -Db_sanitize=$(SANITIZE) \
+	        -Db_lundef=false >/dev/null; fi
+	@ninja -C $(FUZZ_BUILD) >/dev/null
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD)

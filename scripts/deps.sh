@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install every Debian 12 package that vmigrate's build, lab, tests and demo need.
 # Idempotent: quiet and quick when everything is already present.
+#   deps.sh [--fuzz]    --fuzz: also what make fuzz needs (clang, libFuzzer)
 set -eu
 
 PACKAGES="
@@ -38,6 +39,13 @@ fdisk
 # kernel in /boot: linux-image-amd64), qemu to boot the converted guest and
 # debootstrap to build it.  nbdkit (above) is one virt-v2v needs but Debian
 # does not pull in.
+
+# make fuzz only: clang and its libFuzzer runtime, which clang merely
+# recommends (and we install without recommends).  make check does not
+# need them: it replays the corpus with the normal compiler.
+if [ "${1:-}" = "--fuzz" ]; then
+    PACKAGES="$PACKAGES clang libclang-rt-14-dev"
+fi
 
 missing=""
 for p in $PACKAGES; do

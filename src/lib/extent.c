@@ -14,7 +14,9 @@ extent_append (struct extent_list *l, int64_t offset, int64_t length, int64_t ca
                "512-byte aligned or is empty", offset, length);
     return EXTENT_INVALID;
   }
-  if (offset > capacity - length) {
+  /* length > capacity first: capacity - length overflows when a reply's
+   * capacity is negative (or absurd) and the length large. */
+  if (length > capacity || offset > capacity - length) {
     vmerr_set (err, VMERR_FAILED, "changed area [%" PRId64 ", +%" PRId64 ") lies "
                "outside the %" PRId64 "-byte disk", offset, length, capacity);
     return EXTENT_INVALID;

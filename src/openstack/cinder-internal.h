@@ -31,6 +31,12 @@ int os_cinder_delete (struct os_conn *c, const char *collection, const char *id,
 /* Called for each item of a listing; returns 0 or -1 with err set. */
 typedef int (*os_item_fn) (json_object *item, void *opaque, struct vmerr *err);
 
+/* One page of a listing REPLY: FN on each object of its KEY array.
+ * *LAST_ID (borrowed from REPLY) is the marker of the next page, NULL when
+ * this page is the last. */
+int os_cinder_page (json_object *reply, const char *key, os_item_fn fn, void *opaque,
+                    const char **last_id, struct vmerr *err);
+
 /* GET COLLECTION ("/volumes/detail") with QUERY ("name=x&...", may be
  * empty) and every next page (marker paging); FN gets each object of the
  * KEY array ("volumes"). */

@@ -202,6 +202,28 @@ has_next (json_object *reply, const char *key)
 }
 
 int
+os_cinder_page (json_object *reply, const char *key, os_item_fn fn, void *opaque,
+                const char **last_id, struct vmerr *err)
+{
+  char what[128];
+  json_object *items;
+  size_t n;
+
+  *last_id = NULL;
+  /* Anything but a well-formed list is an error, never "no items". */
+  snprintf (what, sizeof what, "Cinder GET %s", key);
+  if ((items = osj_list (reply, key, what, err)) == NULL)
+    return -1;
+  n = json_object_array_length (items);
+  for (size_t i = 0; i < n; i++)
+    if (fn (json_object_array_get_idx (items, i), opaque, err) == -1)
+      return -1;
+  if (n > 0 && has_next (reply, key))
+    *last_id = osj_str (json_object_array_get_idx (items, n - 1), "id");
+  return 0;
+}
+
+int
 os_cinder_list (struct os_conn *c, const char *collection, const char *key, const char *query,
                 os_item_fn fn, void *opaque, struct vmerr *err)
 {
@@ -211,11 +233,9 @@ os_cinder_list (struct os_conn *c, const char *collection, const char *key, cons
   /* Follow the marker ourselves: Cinder's next links carry the host it
    * believes it has, which behind a proxy is not always ours. */
   for (int page = 0; page < MAX_PAGES; page++) {
-    json_object *reply, *items;
+    json_object *reply;
     const char *last_id;
-    char what[128];
     bool more;
-    size_t n;
 
     free (path);
     if (asprintf (&path, "%s?%s%s%s", collection, query, marker && *query ? "&" : "",
@@ -226,20 +246,11 @@ os_cinder_list (struct os_conn *c, const char *collection, const char *key, cons
     }
     if (os_call (c, OS_VOLUME, "GET", path, NULL, NULL, &reply, NULL, err) == -1)
       goto out;
-    snprintf (what, sizeof what, "Cinder GET %s", collection);
-    items = osj_list (reply, key, what, err);
-    if (items == NULL) {
+    if (os_cinder_page (reply, key, fn, opaque, &last_id, err) == -1) {
       json_object_put (reply);
       goto out;
     }
-    n = json_object_array_length (items);
-    for (size_t i = 0; i < n; i++)
-      if (fn (json_object_array_get_idx (items, i), opaque, err) == -1) {
-        json_object_put (reply);
-        goto out;
-      }
-    last_id = n > 0 ? osj_str (json_object_array_get_idx (items, n - 1), "id") : NULL;
-    more = last_id && has_next (reply, key);
+    more = last_id != NULL;
     if (more) {
       char *id = os_url_escape (last_id);
       free (marker);

@@ -11,7 +11,7 @@ os_parse_time (const char *s, time_t *out)
 {
   struct tm tm = { 0 };
   const char *p;
-  int hh = 0, mm = 0;
+  int hh = 0, mm = 0, n = 0;
   char sign;
 
   if (s == NULL)
@@ -24,7 +24,10 @@ os_parse_time (const char *s, time_t *out)
       ;
   if (*p == 'Z' || *p == 'z')
     p++;
-  else if ((*p == '+' || *p == '-') && sscanf (p, "%c%2d:%2d", &sign, &hh, &mm) == 3) {
+  /* n == 6: %2d also takes one digit, and stepping 6 characters over a
+   * shorter zone ("+0:00") read past the end of the string. */
+  else if ((*p == '+' || *p == '-') && sscanf (p, "%c%2d:%2d%n", &sign, &hh, &mm, &n) == 3 &&
+           n == 6) {
     int off = (hh * 60 + mm) * 60;
     tm.tm_sec -= sign == '+' ? off : -off;
     p += 6;

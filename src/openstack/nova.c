@@ -83,12 +83,38 @@ os_attachment_list_free (struct os_attachment_list *l)
 }
 
 int
+os_attachments_parse (json_object *reply, struct os_attachment_list *out, struct vmerr *err)
+{
+  json_object *arr;
+  size_t n;
+
+  memset (out, 0, sizeof *out);
+  if ((arr = osj_list (reply, "volumeAttachments", "Nova GET os-volume_attachments",
+                      err)) == NULL)
+    return -1;
+  n = json_object_array_length (arr);
+  if (n && (out->items = calloc (n, sizeof *out->items)) == NULL)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    json_object *a = json_object_array_get_idx (arr, i);
+    struct os_attachment *d = &out->items[out->n++];
+    d->volume_id = osj_dup (a, "volumeId");
+    d->server_id = osj_dup (a, "serverId");
+    d->device = osj_dup (a, "device");
+    /* An attachment we cannot name is not one to skip: it may be ours. */
+    if (d->volume_id == NULL) {
+      return vmerr_set (err, VMERR_OPENSTACK, "Nova lists an attachment without volumeId");
+    }
+  }
+  return 0;
+}
+
+int
 os_server_attachments (struct os_conn *c, const char *server_id,
                        struct os_attachment_list *out, struct vmerr *err)
 {
   char *path = attachments_path (server_id, NULL);
-  json_object *reply = NULL, *arr;
-  size_t n;
+  json_object *reply = NULL;
   int rc = -1;
 
   memset (out, 0, sizeof *out);
@@ -98,28 +124,7 @@ os_server_attachments (struct os_conn *c, const char *server_id,
     vmerr_prefix (err, "listing the volumes of server %s: ", server_id);
     goto out;
   }
-  if ((arr = osj_list (reply, "volumeAttachments", "Nova GET os-volume_attachments",
-                      err)) == NULL)
-    goto out;
-  n = json_object_array_length (arr);
-  if (n && (out->items = calloc (n, sizeof *out->items)) == NULL) {
-    vmerr_set (err, VMERR_FAILED, "out of memory");
-    goto out;
-  }
-  for (size_t i = 0; i < n; i++) {
-    json_object *a = json_object_array_get_idx (arr, i);
-    struct os_attachment *d = &out->items[out->n++];
-    d->volume_id = osj_dup (a, "volumeId");
-    d->server_id = osj_dup (a, "serverId");
-    d->device = osj_dup (a, "device");
-    /* An attachment we cannot name is not one to skip: it may be ours. */
-    if (d->volume_id == NULL) {
-      vmerr_set (err, VMERR_OPENSTACK, "Nova lists an attachment of server %s without "
-                 "volumeId", server_id);
-      goto out;
-    }
-  }
-  rc = 0;
+  rc = os_attachments_parse (reply, out, err);
 out:
   if (rc == -1)
     os_attachment_list_free (out);

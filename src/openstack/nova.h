@@ -1,6 +1,7 @@
 #ifndef VMIGRATE_OPENSTACK_NOVA_H
 #define VMIGRATE_OPENSTACK_NOVA_H
 
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -41,6 +42,12 @@ int os_server_detach (struct os_conn *c, const char *server_id, const char *volu
 /* The volumes attached to SERVER_ID (to clean up after a killed run). */
 int os_server_attachments (struct os_conn *c, const char *server_id,
                            struct os_attachment_list *out, struct vmerr *err);
+
+/* The list of a GET /servers/ID/os-volume_attachments REPLY (entries
+ * without a volumeId are skipped).  Free OUT with os_attachment_list_free
+ * either way. */
+int os_attachments_parse (json_object *reply, struct os_attachment_list *out,
+                          struct vmerr *err);
 
 /* Whether server SERVER_ID exists (a 404 is "no", not an error); *NAME
  * (may be NULL) receives its name, malloc'd, when it does. */

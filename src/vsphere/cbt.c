@@ -31,6 +31,39 @@ vs_change_id_parse (const char *change_id, char *uuid, size_t uuid_size, long *s
 }
 
 int
+vs_changed_areas_page (xmlNode *ret, int disk_key, int64_t off, int64_t capacity,
+                       struct extent_list *out, int64_t *next, struct vmerr *err)
+{
+  int64_t start = -1, length = 0;
+  int rc = 0;
+
+  /* start == off, 0 <= off < capacity: the end check below cannot
+   * overflow, and it also keeps start + length (the next offset) in range. */
+  if (!xml_child_int64 (ret, "startOffset", &start) || !xml_child_int64 (ret, "length", &length)
+      || start != off || length <= 0)
+    return vmerr_set (err, VMERR_VSPHERE, "QueryChangedDiskAreas for disk %d at offset %" PRId64
+                      " answered startOffset %" PRId64 " length %" PRId64 ": the query does not "
+                      "advance; refusing to guess what changed", disk_key, off, start, length);
+  if (length > capacity - start)
+    return vmerr_set (err, VMERR_VSPHERE, "QueryChangedDiskAreas for disk %d at offset %" PRId64
+                      " answered length %" PRId64 ": past the end of the %" PRId64 "-byte disk; "
+                      "refusing to guess what changed", disk_key, off, length, capacity);
+  for (xmlNode *a = xml_child (ret, "changedArea"); a && rc == 0; a = xml_next_same (a)) {
+    int64_t s, n;
+    if (!xml_child_int64 (a, "start", &s) || !xml_child_int64 (a, "length", &n))
+      rc = vmerr_set (err, VMERR_VSPHERE, "QueryChangedDiskAreas: a changed area without "
+                      "start/length");
+    else if ((rc = extent_append (out, s, n, capacity, err)) != 0) {
+      if (rc == EXTENT_INVALID)
+        err->code = VMERR_VSPHERE;  /* vSphere answered a bad changed area */
+      rc = -1;
+    }
+  }
+  *next = start + length;
+  return rc;
+}
+
+int
 vs_changed_areas (struct vs_conn *c, const char *vm_moref, const char *snap_moref,
                   int disk_key, int64_t capacity, const char *change_id,
                   struct extent_list *out, struct vs_fault *fault, struct vmerr *err)
@@ -45,7 +78,6 @@ vs_changed_areas (struct vs_conn *c, const char *vm_moref, const char *snap_more
     char *args = NULL;
     xmlDoc *doc;
     xmlNode *ret;
-    int64_t start = -1, length = 0;
 
     if (asprintf (&args, "<snapshot type=\"VirtualMachineSnapshot\">%s</snapshot>"
                   "<deviceKey>%d</deviceKey><startOffset>%" PRId64 "</startOffset>"
@@ -58,30 +90,8 @@ vs_changed_areas (struct vs_conn *c, const char *vm_moref, const char *snap_more
     free (args);
     if (rc == -1)
       break;
-    if (!xml_child_int64 (ret, "startOffset", &start) || !xml_child_int64 (ret, "length", &length)
-        || start != off || length <= 0)
-      rc = vmerr_set (err, VMERR_VSPHERE, "QueryChangedDiskAreas for disk %d at offset %" PRId64
-                      " answered startOffset %" PRId64 " length %" PRId64 ": the query does not "
-                      "advance; refusing to guess what changed", disk_key, off, start, length);
-    /* Checked before start + length is computed: it must not overflow. */
-    else if (length > capacity - start)
-      rc = vmerr_set (err, VMERR_VSPHERE, "QueryChangedDiskAreas for disk %d at offset %" PRId64
-                      " answered length %" PRId64 ": past the end of the %" PRId64 "-byte disk; "
-                      "refusing to guess what changed", disk_key, off, length, capacity);
-    for (xmlNode *a = xml_child (ret, "changedArea"); a && rc == 0; a = xml_next_same (a)) {
-      int64_t s, n;
-      if (!xml_child_int64 (a, "start", &s) || !xml_child_int64 (a, "length", &n))
-        rc = vmerr_set (err, VMERR_VSPHERE, "QueryChangedDiskAreas: a changed area without "
-                        "start/length");
-      else if ((rc = extent_append (out, s, n, capacity, err)) != 0) {
-        if (rc == EXTENT_INVALID)
-          err->code = VMERR_VSPHERE;  /* vSphere answered a bad changed area */
-        rc = -1;
-      }
-    }
+    rc = vs_changed_areas_page (ret, disk_key, off, capacity, out, &off, err);
     xmlFreeDoc (doc);
-    if (rc == 0)
-      off = start + length;
   }
   free (cid);
   if (rc == -1)

@@ -13,6 +13,7 @@ vs_get_props (struct vs_conn *c, const char *type, const char *moref,
   char *args = NULL, *pathxml = NULL;
   size_t plen = 0;
   FILE *f;
+  xmlDoc *doc;
   xmlNode *ret;
   int rc;
 
@@ -32,18 +33,31 @@ vs_get_props (struct vs_conn *c, const char *type, const char *moref,
   if (args == NULL)
     return vmerr_set (err, VMERR_FAILED, "out of memory");
   rc = vs_call (c, "RetrievePropertiesEx", "PropertyCollector", c->property_collector, args,
-                &out->doc, &ret, NULL, err);
+                &doc, &ret, NULL, err);
   free (args);
   if (rc == -1)
     return -1;
   /* returnval = RetrieveResult { objects: ObjectContent { obj, propSet* } };
    * an object that exists is always there, even with no property set. */
-  xmlNode *obj = xml_child (ret, "objects");
-  if (obj == NULL) {
-    vs_props_free (out);
+  if (xml_child (ret, "objects") == NULL) {
+    xmlFreeDoc (doc);
     return vmerr_set (err, VMERR_VSPHERE, "vSphere returned nothing for %s %s (no object in "
                       "the RetrievePropertiesEx reply: does it exist, may this user read it?)",
                       type, moref);
+  }
+  return vs_props_from_reply (doc, ret, out, err);
+}
+
+int
+vs_props_from_reply (xmlDoc *doc, xmlNode *ret, struct vs_props *out, struct vmerr *err)
+{
+  memset (out, 0, sizeof *out);
+  out->doc = doc;
+  xmlNode *obj = xml_child (ret, "objects");
+  if (obj == NULL) {
+    vs_props_free (out);
+    return vmerr_set (err, VMERR_VSPHERE, "vSphere returned no object in a "
+                      "RetrievePropertiesEx reply");
   }
   size_t cap = 0;
   for (xmlNode *ps = xml_child (obj, "propSet"); ps; ps = xml_next_same (ps))

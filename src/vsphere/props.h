@@ -23,6 +23,11 @@ struct vs_props {
 int vs_get_props (struct vs_conn *c, const char *type, const char *moref,
                   const char *const *paths, struct vs_props *out, struct vmerr *err);
 
+/* Fill OUT from a RetrievePropertiesEx reply (DOC, its returnval RET, as
+ * vs_call gives them).  OUT owns DOC from then on: free OUT with
+ * vs_props_free either way. */
+int vs_props_from_reply (xmlDoc *doc, xmlNode *ret, struct vs_props *out, struct vmerr *err);
+
 /* The <val> of property NAME, or NULL. */
 xmlNode *vs_prop (const struct vs_props *p, const char *name);
 

@@ -4,6 +4,7 @@
 #include "log.h"
 
 #include <libxml/parser.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,46 @@ fault_code (const char *type)
   return VMERR_VSPHERE;
 }
 
+int
+vs_reply_parse (const char *method, const char *body, size_t len, long status, xmlDoc **docp,
+                xmlNode **ret, struct vs_fault *fault, struct vmerr *err)
+{
+  xmlDoc *doc = NULL;
+  xmlNode *first;
+  int rc = -1;
+
+  *docp = NULL;
+  *ret = NULL;
+  memset (fault, 0, sizeof *fault);
+  /* libxml2 takes an int length: a larger reply is not one vSphere sends. */
+  if (len > INT_MAX)
+    return vmerr_set (err, VMERR_VSPHERE, "vSphere %s: the reply is too large (%zu bytes)",
+                      method, len);
+  doc = xmlReadMemory (body, (int) len, "reply.xml", NULL,
+                       XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  first = first_element (doc ? soap_body (doc) : NULL);
+  if (first == NULL) {
+    vmerr_set (err, VMERR_VSPHERE, "vSphere %s: the reply is not a SOAP envelope (HTTP %ld)",
+               method, status);
+    goto out;
+  }
+  if (strcmp ((const char *) first->name, "Fault") == 0) {
+    char *fs = NULL;
+    parse_fault (first, fault, &fs);
+    vmerr_set (err, fault_code (fault->type), "vSphere %s failed: %s%s%s", method,
+               fault->type[0] ? fault->type : "fault", fs && *fs ? ": " : "", fs ? fs : "");
+    free (fs);
+    goto out;
+  }
+  *ret = xml_child (first, "returnval");
+  *docp = doc;
+  doc = NULL;
+  rc = 0;
+out:
+  xmlFreeDoc (doc);
+  return rc;
+}
+
 /* One HTTP exchange; no session renewal. */
 static int
 call_once (struct vs_conn *c, const char *method, const char *this_type,
@@ -104,8 +145,6 @@ call_once (struct vs_conn *c, const char *method, const char *this_type,
   const char *headers[] = { "Content-Type: text/xml; charset=utf-8", action, NULL };
   struct http_response resp;
   char *envelope = build_envelope (method, this_type, this_value, args);
-  xmlDoc *doc = NULL;
-  xmlNode *body, *first;
   int rc = -1;
 
   *docp = NULL;
@@ -132,29 +171,8 @@ call_once (struct vs_conn *c, const char *method, const char *this_type,
                method, resp.status, c->url);
     goto out;
   }
-  doc = xmlReadMemory (resp.body, (int) resp.len, "reply.xml", NULL,
-                       XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-  body = doc ? soap_body (doc) : NULL;
-  first = first_element (body);
-  if (first == NULL) {
-    vmerr_set (err, VMERR_VSPHERE, "vSphere %s: the reply is not a SOAP envelope (HTTP %ld)",
-               method, resp.status);
-    goto out;
-  }
-  if (strcmp ((const char *) first->name, "Fault") == 0) {
-    char *fs = NULL;
-    parse_fault (first, fault, &fs);
-    vmerr_set (err, fault_code (fault->type), "vSphere %s failed: %s%s%s", method,
-               fault->type[0] ? fault->type : "fault", fs && *fs ? ": " : "", fs ? fs : "");
-    free (fs);
-    goto out;
-  }
-  *ret = xml_child (first, "returnval");
-  *docp = doc;
-  doc = NULL;
-  rc = 0;
+  rc = vs_reply_parse (method, resp.body, resp.len, resp.status, docp, ret, fault, err);
 out:
-  xmlFreeDoc (doc);
   http_response_free (&resp);
   return rc;
 }

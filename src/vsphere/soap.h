@@ -55,4 +55,11 @@ int vs_call (struct vs_conn *c, const char *method, const char *this_type,
              const char *this_value, const char *args, xmlDoc **doc, xmlNode **ret,
              struct vs_fault *fault, struct vmerr *err);
 
+/* Parse the body of a vim25 reply to METHOD (HTTP STATUS, for messages):
+ * what vs_call does with the bytes it receives, without the network (so
+ * fuzz targets and tests feed it recorded replies).  Same results as
+ * vs_call; *doc is NULL on error. */
+int vs_reply_parse (const char *method, const char *body, size_t len, long status,
+                    xmlDoc **doc, xmlNode **ret, struct vs_fault *fault, struct vmerr *err);
+
 #endif

@@ -43,25 +43,34 @@ task_finished (void *opaque, struct vmerr *err)
                                         "info.progress", NULL };
   struct task_probe *t = opaque;
   struct vs_props p;
-  char *state;
-  int done = 0;
+  int done;
 
   if (vs_get_props (t->c, "Task", t->task, paths, &p, err) == -1) {
     vmerr_prefix (err, "waiting for %s: ", t->what);
     return -1;
   }
-  state = vs_prop_text (&p, "info.state");
+  done = vs_task_state (&p, t->what, t->result, t->fault, err);
+  vs_props_free (&p);
+  return done;
+}
+
+int
+vs_task_state (const struct vs_props *p, const char *what, char **result,
+               struct vs_fault *fault, struct vmerr *err)
+{
+  char *state = vs_prop_text (p, "info.state");
+  int done = 0;
+
   if (state && strcmp (state, "success") == 0) {
-    if (t->result)
-      *t->result = vs_prop_text (&p, "info.result");
+    if (result)
+      *result = vs_prop_text (p, "info.result");
     done = 1;
   }
   else if (state && strcmp (state, "error") == 0) {
-    task_error (vs_prop (&p, "info.error"), t->what, t->fault, err);
+    task_error (vs_prop (p, "info.error"), what, fault, err);
     done = -1;
   }
   free (state);
-  vs_props_free (&p);
   return done;
 }
 

@@ -294,31 +294,41 @@ vs_vm_read (struct vs_conn *c, const char *moref, struct vs_vm *vm, struct vmerr
     "runtime.powerState", "guest.toolsRunningStatus", "snapshot", NULL,
   };
   struct vs_props p;
-  char *cbt;
+  int rc;
 
   memset (vm, 0, sizeof *vm);
   if (vs_get_props (c, "VirtualMachine", moref, paths, &p, err) == -1)
     return -1;
+  rc = vs_vm_from_props (&p, moref, vm, err);
+  vs_props_free (&p);
+  return rc;
+}
+
+int
+vs_vm_from_props (const struct vs_props *p, const char *moref, struct vs_vm *vm,
+                  struct vmerr *err)
+{
+  char *cbt;
+
+  memset (vm, 0, sizeof *vm);
   vm->moref = strdup (moref);
-  vm->name = vs_prop_text (&p, "name");
-  vm->uuid = vs_prop_text (&p, "config.uuid");
-  vm->instance_uuid = vs_prop_text (&p, "config.instanceUuid");
-  vm->guest_id = vs_prop_text (&p, "config.guestId");
-  vm->guest_full_name = vs_prop_text (&p, "config.guestFullName");
-  vm->firmware = vs_prop_text (&p, "config.firmware");
-  vm->power_state = vs_prop_text (&p, "runtime.powerState");
-  vm->tools_status = vs_prop_text (&p, "guest.toolsRunningStatus");
-  cbt = vs_prop_text (&p, "config.changeTrackingEnabled");
+  vm->name = vs_prop_text (p, "name");
+  vm->uuid = vs_prop_text (p, "config.uuid");
+  vm->instance_uuid = vs_prop_text (p, "config.instanceUuid");
+  vm->guest_id = vs_prop_text (p, "config.guestId");
+  vm->guest_full_name = vs_prop_text (p, "config.guestFullName");
+  vm->firmware = vs_prop_text (p, "config.firmware");
+  vm->power_state = vs_prop_text (p, "runtime.powerState");
+  vm->tools_status = vs_prop_text (p, "guest.toolsRunningStatus");
+  cbt = vs_prop_text (p, "config.changeTrackingEnabled");
   vm->cbt_enabled = cbt && strcmp (cbt, "true") == 0;
   free (cbt);
-  if (parse_disks (vs_prop (&p, "config.hardware.device"), &vm->disks, &vm->ndisks, err) == -1 ||
-      parse_macs (vs_prop (&p, "config.hardware.device"), vm) == -1 ||
-      collect_snapshots (xml_child (vs_prop (&p, "snapshot"), "rootSnapshotList"), vm) == -1) {
-    vs_props_free (&p);
+  if (parse_disks (vs_prop (p, "config.hardware.device"), &vm->disks, &vm->ndisks, err) == -1 ||
+      parse_macs (vs_prop (p, "config.hardware.device"), vm) == -1 ||
+      collect_snapshots (xml_child (vs_prop (p, "snapshot"), "rootSnapshotList"), vm) == -1) {
     vs_vm_free (vm);
     return err->code ? -1 : vmerr_set (err, VMERR_FAILED, "out of memory");
   }
-  vs_props_free (&p);
   if (vm->name == NULL || vm->power_state == NULL) {
     vs_vm_free (vm);
     return vmerr_set (err, VMERR_VSPHERE, "VM %s: vSphere returned no name or power state "

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "props.h"
 #include "soap.h"
 
 /* Not thread-safe: calls on one vs_conn come from one thread at a time; a
@@ -59,6 +60,12 @@ int vs_find_vm (struct vs_conn *c, const char *what, char **moref, struct vmerr 
 
 /* Read a VM's properties and disks. */
 int vs_vm_read (struct vs_conn *c, const char *moref, struct vs_vm *vm, struct vmerr *err);
+
+/* The part of vs_vm_read after the call: fill VM (moref MOREF) from the
+ * properties it asked for.  Free VM with vs_vm_free on success; on error
+ * it is freed already. */
+int vs_vm_from_props (const struct vs_props *p, const char *moref, struct vs_vm *vm,
+                      struct vmerr *err);
 
 /* The disks as a snapshot captured them (with the snapshot's changeIds). */
 int vs_snapshot_disks (struct vs_conn *c, const char *snap_moref, struct vs_disk **disks,
