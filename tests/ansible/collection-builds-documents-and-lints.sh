@@ -21,7 +21,7 @@ export ANSIBLE_COLLECTIONS_PATH="$W/installed"
 doc=$(ansible-doc vmigrate.vmware_to_openstack.migrate 2>&1) || fail "ansible-doc: $doc"
 for opt in user password server vmname cbtsync cutover skipconversion dst_cloud instanceuuid \
            vddkpath libdir volumetype volumeaz vmware_insecure openstack_insecure localdiskpath debug \
-           device_dir transport v2v_command vmigrate_path; do
+           device_dir transport v2v_command vmigrate_path log_dir take_over call_timeout; do
     printf '%s\n' "$doc" | grep -q "^[-=] $opt\b" || fail "ansible-doc lacks option $opt"
 done
 assert_contains "$doc" "Volume already converted" "documented AC5"

@@ -175,6 +175,18 @@ options:
   log_file:
     description: Append vmigrate's full log (with timestamps) to this file on the conversion host.
     type: path
+  log_dir:
+    description:
+      - Private directory (owned by the user, mode 0700) for the converter's logs on the
+        conversion host (vmigrate's C(--log-dir); default C(/var/log/vmigrate)).
+    type: path
+  take_over:
+    description:
+      - Continue a VM whose run on another conversion host is gone (killed, host lost);
+        vmigrate detaches its volumes there and carries on (C(--take-over)). Without it such
+        a run fails with exit code 8 and changes nothing.
+    type: bool
+    default: false
   debug:
     description: More detail on vmigrate's standard error (C(-v)), returned as I(stderr_lines).
     type: bool
@@ -501,7 +513,8 @@ class Runner(object):
             args += ["--vddk-libdir", libdir]
         pairs = (("instanceuuid", "--conversion-host"), ("device_dir", "--device-dir"),
                  ("volumetype", "--volume-type"), ("volumeaz", "--volume-az"),
-                 ("vddk_thumbprint", "--vddk-thumbprint"), ("log_file", "--log"))
+                 ("vddk_thumbprint", "--vddk-thumbprint"), ("log_file", "--log"),
+                 ("log_dir", "--log-dir"))
         for name, flag in pairs:
             if p[name]:
                 args += [flag, p[name]]
@@ -513,6 +526,8 @@ class Runner(object):
             args.append("--skip-conversion")
         if p["enable_cbt"]:
             args.append("--enable-cbt")
+        if p["take_over"]:
+            args.append("--take-over")
         if p["debug"]:
             args.append("-v")
         return args + self.v2v_options()
@@ -682,6 +697,8 @@ def main():
         shutdown_timeout=dict(type="int"),
         call_timeout=dict(type="int"),
         log_file=dict(type="path"),
+        log_dir=dict(type="path"),
+        take_over=dict(type="bool", default=False),
         debug=dict(type="bool", default=False, aliases=["debug_mode"]),
         vmigrate_path=dict(type="str", default="vmigrate", aliases=["path"]),
         vmigrate_env=dict(type="dict"),
