@@ -1,6 +1,7 @@
 #ifndef VMIGRATE_COPY_ENGINE_H
 #define VMIGRATE_COPY_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,7 +17,9 @@
 
 struct copy_opts {
   size_t request_size;   /* bytes per NBD read; 0 = 2 MiB (VDDK's safe maximum) */
-  unsigned in_flight;    /* reads outstanding on the connection; 0 = 16 */
+  unsigned in_flight;    /* read buffers (reads outstanding + writes pending); 0 = 16 */
+  unsigned writers;      /* writer threads; 0 = 4 */
+  bool skip_zeros;       /* the target reads as zeroes: all-zero data is not written */
   const char *label;     /* for progress, e.g. "disk 2000" */
 };
 

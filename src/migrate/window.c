@@ -115,8 +115,10 @@ copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
   }
   snprintf (label, sizeof label, "disk %d", sd->key);
   wd->fresh = false;  /* from here on it holds our bytes, even if the copy fails */
-  if (copy_extents (source_socket (src), t, &ext, &(struct copy_opts) { .label = label }, &st,
-                    err) == -1)
+  /* A fresh volume that reads as zeroes needs no zero written: its
+   * allocation then equals the source's non-zero data. */
+  struct copy_opts co = { .label = label, .skip_zeros = zero };
+  if (copy_extents (source_socket (src), t, &ext, &co, &st, err) == -1)
     goto out;
   if (wd->was_full && !zero && copy_zero_complement (t, &ext, sd->capacity, &st, err) == -1)
     goto out;

@@ -1,0 +1,89 @@
+/* copy-probe: drive the copy engine alone, as the scenario tests of
+ * tests/copy/ need (no lab: an nbdkit server and a target file).
+ *
+ *   copy-probe SOCKET TARGET OFF:LEN[,OFF:LEN...] [skip-zeros] [writers=N] [in-flight=N]
+ *              [request-size=N] [complement=CAPACITY]
+ *
+ * Copies the extents, zeroes the complement when asked, flushes, prints
+ * "read R written W zeroed Z" and exits with the error's code. */
+#include "engine.h"
+#include "interrupt.h"
+#include "log.h"
+#include "target.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+parse_extents (const char *text, struct extent_list *l, struct vmerr *err)
+{
+  char *copy = strdup (text), *save = NULL;
+
+  if (copy == NULL)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  for (char *tok = strtok_r (copy, ",", &save); tok; tok = strtok_r (NULL, ",", &save)) {
+    long long off, len;
+    if (sscanf (tok, "%lld:%lld", &off, &len) != 2 ||
+        extent_append (l, off, len, INT64_MAX, err) != 0) {
+      free (copy);
+      return vmerr_set (err, VMERR_USAGE, "bad extent '%s'", tok);
+    }
+  }
+  free (copy);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct vmerr err = { 0 };
+  struct extent_list l = { 0 };
+  struct copy_opts o = { .label = "probe" };
+  struct copy_stats st = { 0 };
+  int64_t complement = -1;
+  struct target *t = NULL;
+  int rc = -1;
+
+  if (argc < 4) {
+    fprintf (stderr, "usage: copy-probe SOCKET TARGET OFF:LEN[,...] [options]\n");
+    return 2;
+  }
+  interrupt_install ();
+  log_open (0, NULL);
+  for (int i = 4; i < argc; i++) {
+    if (strcmp (argv[i], "skip-zeros") == 0)
+      o.skip_zeros = true;
+    else if (strncmp (argv[i], "writers=", 8) == 0)
+      o.writers = (unsigned) atoi (argv[i] + 8);
+    else if (strncmp (argv[i], "in-flight=", 10) == 0)
+      o.in_flight = (unsigned) atoi (argv[i] + 10);
+    else if (strncmp (argv[i], "request-size=", 13) == 0)
+      o.request_size = (size_t) atol (argv[i] + 13);
+    else if (strncmp (argv[i], "complement=", 11) == 0)
+      complement = atoll (argv[i] + 11);
+    else {
+      fprintf (stderr, "copy-probe: unknown option %s\n", argv[i]);
+      return 2;
+    }
+  }
+  if (parse_extents (argv[3], &l, &err) == -1 || (t = target_open (argv[2], &err)) == NULL)
+    goto out;
+  if (copy_extents (argv[1], t, &l, &o, &st, &err) == -1)
+    goto out;
+  if (complement >= 0 && copy_zero_complement (t, &l, complement, &st, &err) == -1)
+    goto out;
+  if (target_flush (t, &err) == -1)
+    goto out;
+  printf ("read %" PRId64 " written %" PRId64 " zeroed %" PRId64 "\n", st.bytes_read,
+          st.bytes_written, st.bytes_zeroed);
+  rc = 0;
+out:
+  if (rc == -1)
+    fprintf (stderr, "copy-probe: %s\n", err.msg);
+  target_close (t);
+  extent_list_free (&l);
+  log_close ();
+  return rc == -1 ? err.code : 0;
+}
