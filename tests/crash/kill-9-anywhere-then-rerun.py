@@ -54,7 +54,7 @@ class Lab:
         wrapper = os.path.join(self.dir, "slow-nbdkit")
         with open(wrapper, "w") as f:
             f.write("#!/bin/sh\ntouch \"%s/nbdkit-started\"\n"
-                    "exec nbdkit --filter=delay \"$@\" rdelay=0.2\n" % self.dir)
+                    "exec nbdkit --filter=delay \"$@\" rdelay=200ms\n" % self.dir)
         os.chmod(wrapper, 0o755)
         self.slow_nbdkit = wrapper
 
