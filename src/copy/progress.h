@@ -4,8 +4,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Not thread-safe: one struct progress per copy, updated by the thread that
- * copies. */
+/* Not thread-safe: one struct progress per copy; the engine's writer
+ * threads update it under the engine's lock. */
 
 /* Progress of one copy: a live line (bytes, rate, ETA) on a terminal,
  * and a line in the log every 10%. */
