@@ -170,10 +170,11 @@ cursor_next (struct cursor *c, size_t max, int64_t *off, size_t *len)
 }
 
 /* A free buffer: from the free list, else a new one while fewer than
- * DEPTH exist; NULL when all are busy.  *NALLOC counts them. */
+ * DEPTH exist; NULL when all are busy, or with *OOM set when none can be
+ * made.  *NALLOC counts them. */
 static struct slot *
 take_slot (struct engine *e, size_t rsize, unsigned depth, unsigned *nalloc,
-           struct slot **all, struct vmerr *err)
+           struct slot **all, bool *oom, struct vmerr *err)
 {
   struct slot *s;
 
@@ -188,6 +189,7 @@ take_slot (struct engine *e, size_t rsize, unsigned depth, unsigned *nalloc,
   s = calloc (1, sizeof *s + sizeof e);
   if (s == NULL || (s->buf = malloc (rsize)) == NULL) {
     free (s);
+    *oom = true;
     vmerr_set (err, VMERR_FAILED, "out of memory for copy buffers");
     return NULL;
   }
@@ -204,9 +206,10 @@ fill (struct engine *e, struct nbd_handle *h, struct cursor *cur, size_t rsize,
   while (*more) {
     int64_t off;
     size_t len;
-    struct slot *s = take_slot (e, rsize, depth, nalloc, all, err);
+    bool oom = false;
+    struct slot *s = take_slot (e, rsize, depth, nalloc, all, &oom, err);
     if (s == NULL)
-      return err->code ? -1 : 0;
+      return oom ? -1 : 0;
     if (!cursor_next (cur, rsize, &off, &len)) {
       *more = false;
       pthread_mutex_lock (&e->lock);
@@ -277,9 +280,13 @@ copy_extents (const char *socket, struct target *t, const struct extent_list *li
       break;
     }
 
+  /* ERR may hold an earlier, handled error: failure is tracked here. */
+  bool stopped = false;
   for (;;) {
-    if (fill (&e, h, &cur, rsize, depth, &nalloc, all, &more, err) == -1)
+    if (fill (&e, h, &cur, rsize, depth, &nalloc, all, &more, err) == -1) {
+      stopped = true;
       break;
+    }
     pthread_mutex_lock (&e.lock);
     bool failed = e.failed;
     pthread_mutex_unlock (&e.lock);
@@ -288,6 +295,7 @@ copy_extents (const char *socket, struct target *t, const struct extent_list *li
     if (interrupted ()) {
       vmerr_set (err, VMERR_INTERRUPTED, "interrupted by signal %d during the copy of %s",
                  interrupt_signal (), prog.label);
+      stopped = true;
       break;
     }
     if (e.in_flight == 0) {
@@ -302,6 +310,7 @@ copy_extents (const char *socket, struct target *t, const struct extent_list *li
     }
     if (nbd_poll (h, -1) == -1) {
       vmerr_set (err, VMERR_COPY, "waiting for the source: %s", nbd_get_error ());
+      stopped = true;
       break;
     }
   }
@@ -316,9 +325,11 @@ copy_extents (const char *socket, struct target *t, const struct extent_list *li
   for (unsigned k = 0; k < nthreads; k++)
     pthread_join (threads[k], NULL);
   nthreads = 0;
-  if (err->code == VMERR_OK && e.failed)
+  if (!stopped && e.failed) {
     *err = e.err;
-  if (err->code == VMERR_OK) {
+    stopped = true;
+  }
+  if (!stopped) {
     stats->seconds = progress_finish (&prog);
     rc = 0;
   }

@@ -142,8 +142,10 @@ status_reached (void *opaque, struct vmerr *err)
   json_object_put (p->obj);
   p->obj = os_cinder_get (p->c, p->collection, p->id, p->kind, &status, err);
   if (p->obj == NULL) {
-    if (strcmp (p->want, "deleted") == 0 && status == 404)
+    if (strcmp (p->want, "deleted") == 0 && status == 404) {
+      vmerr_clear (err);  /* gone is the answer awaited, not an error */
       return 1;
+    }
     vmerr_prefix (err, "waiting for %s %s to be %s: ", p->kind, p->id, p->want);
     return -1;
   }
