@@ -114,25 +114,18 @@ print(" ".join(sorted(set(v["status"] for v in json.load(sys.stdin)))))')
     [ -z "$(ls "$VMIGRATE_DEVICE_DIR")" ] || fail "device links left: $(ls "$VMIGRATE_DEVICE_DIR")"
 }
 
+# _wait_fault_list SECONDS PATTERN: wait until `labctl fault list` matches.
+_wait_fault_list() {
+    _n=$(( $1 * 10 ))
+    while [ $_n -gt 0 ]; do
+        "$LABCTL" fault --dir "$LABDIR" list | grep "$2" >/dev/null && return 0
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+    return 1
+}
 # wait_fault_fired SECONDS: wait until a rule given --times 1 has fired
 # (its skipped matches do not count).
-wait_fault_fired() {
-    _n=$(( $1 * 10 ))
-    while [ $_n -gt 0 ]; do
-        "$LABCTL" fault --dir "$LABDIR" list | grep '"times": 0' >/dev/null && return 0
-        sleep 0.1
-        _n=$((_n - 1))
-    done
-    return 1
-}
-
+wait_fault_fired() { _wait_fault_list "$1" '"times": 0'; }
 # wait_fault_hit SECONDS: wait until the first injected fault has fired.
-wait_fault_hit() {
-    _n=$(( $1 * 10 ))
-    while [ $_n -gt 0 ]; do
-        "$LABCTL" fault --dir "$LABDIR" list | grep '"hits": [1-9]' >/dev/null && return 0
-        sleep 0.1
-        _n=$((_n - 1))
-    done
-    return 1
-}
+wait_fault_hit() { _wait_fault_list "$1" '"hits": [1-9]'; }

@@ -15,15 +15,15 @@ enum { DETACH_TIMEOUT_S = 600 };
 static void
 record_of_this_run (struct run *r, char *buf, size_t n)
 {
-  char when[32], name[128] = "?";
+  char name[128] = "?";
 
   if (r->owner_since[0] == '\0')
     state_utc_now (r->owner_since, sizeof r->owner_since);
-  snprintf (when, sizeof when, "%s", r->owner_since);
   if (gethostname (name, sizeof name) == -1)
     snprintf (name, sizeof name, "?");
   name[strcspn (name, " ")] = '\0';
-  snprintf (buf, n, "host=%s pid=%ld since=%s name=%s", r->vx.host, (long) getpid (), when, name);
+  snprintf (buf, n, "host=%s pid=%ld since=%s name=%s", r->vx.host, (long) getpid (),
+            r->owner_since, name);
 }
 
 /* The host= word of a record (into BUF), "" when there is none. */

@@ -309,10 +309,6 @@ migrate_run (const struct config *cfg, struct migrate_result *res, struct vmerr 
   if (conv == CONVERSION_INTERRUPTED) {
     log_warn ("a conversion of VM '%s' was interrupted: putting its volumes back to their "
               "state before it", r.vm.name);
-    for (size_t i = 0; i < r.vm.ndisks; i++) {
-      r.wd[i].disk = &r.vm.disks[i];
-      r.wd[i].vol = &r.vols[i];
-    }
     if (recovery_revert (&r, err) == -1)
       goto out;
   }
