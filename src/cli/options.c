@@ -1,8 +1,10 @@
 /* Command line and environment → struct config. */
 #include "options.h"
 #include "parse-bool.h"
+#include "parse-size.h"
 #include "version.h"
 
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,8 @@ enum {
   OPT_LOG, OPT_NO_SHUTDOWN, OPT_SHUTDOWN_TIMEOUT, OPT_ASSUME_ZERO,
   OPT_V2V_OPTION, OPT_V2V_RUN, OPT_V2V_FIRSTBOOT, OPT_V2V_CUSTOMIZE, OPT_V2V_CUSTOMIZE_COMMAND,
   OPT_V2V_KEEP_NIC_NAMES, OPT_OS_INSECURE, OPT_LOG_DIR, OPT_TAKE_OVER, OPT_CALL_TIMEOUT,
+  OPT_CONNECTIONS, OPT_REQUESTS, OPT_REQUEST_SIZE, OPT_PARALLEL_DISKS, OPT_VERIFY, OPT_MAX_RATE,
+  OPT_PROGRESS_FD,
 };
 
 const struct option cli_options[] = {
@@ -57,6 +61,13 @@ const struct option cli_options[] = {
   { "log-dir", required_argument, NULL, OPT_LOG_DIR },
   { "take-over", no_argument, NULL, OPT_TAKE_OVER },
   { "call-timeout", required_argument, NULL, OPT_CALL_TIMEOUT },
+  { "connections", required_argument, NULL, OPT_CONNECTIONS },
+  { "requests", required_argument, NULL, OPT_REQUESTS },
+  { "request-size", required_argument, NULL, OPT_REQUEST_SIZE },
+  { "parallel-disks", required_argument, NULL, OPT_PARALLEL_DISKS },
+  { "verify", no_argument, NULL, OPT_VERIFY },
+  { "max-rate", required_argument, NULL, OPT_MAX_RATE },
+  { "progress-fd", required_argument, NULL, OPT_PROGRESS_FD },
   { NULL, 0, NULL, 0 },
 };
 
@@ -95,7 +106,22 @@ cli_usage (FILE *f)
     "                               snapshot are NOT migrated)\n"
     "  --call-timeout S             give up on a vSphere/OpenStack call after S s,\n"
     "                               retries included (300) [VMIGRATE_CALL_TIMEOUT]\n"
-    "  --json                       machine-readable output (status, inspect)\n"
+    "\n"
+    "Data plane (defaults measured: docs/performance.md):\n"
+    "  --connections N              NBD connections per disk (default: 4 when the\n"
+    "                               server allows multi-conn, else 1; VDDK: 1, each\n"
+    "                               is a VDDK/NFC session, see the man page)\n"
+    "  --requests N                 reads in flight per connection (16)\n"
+    "  --request-size BYTES         bytes per read, 64K-32M (2M: VDDK's safe maximum)\n"
+    "  --parallel-disks N           disks of a VM copied at once (4)\n"
+    "  --verify                     after each disk's flush, read back source and\n"
+    "                               target and compare (exit 13 on a mismatch)\n"
+    "  --max-rate BYTES             at most BYTES/s for the VM, all disks together\n"
+    "                               (suffixes K, M, G: 50M)\n"
+    "  --progress-fd N              JSON progress events, one per line, on fd N\n"
+    "\n"
+    "  --json                       machine-readable output (status, inspect); progress\n"
+    "                               events on stderr unless --progress-fd\n"
     "  --log FILE  -v               log file; more detail on stderr\n"
     "  --log-dir DIR                private directory of the converter's logs\n"
     "                               [VMIGRATE_LOG_DIR] (default /var/log/vmigrate)\n"
@@ -140,6 +166,25 @@ env_bool (const char *name, bool *out, struct vmerr *err)
   return 0;
 }
 
+/* A whole number in LO..HI for option OPT; junk is refused. */
+static int
+int_arg (const char *opt, const char *text, long lo, long hi, int *out, struct vmerr *err)
+{
+  char *end;
+  long v = strtol (text, &end, 10);
+
+  if (*text == '\0' || *end || v < lo || v > hi)
+    return vmerr_set (err, VMERR_USAGE, "--%s %s: expected a whole number from %ld to %ld",
+                      opt, text, lo, hi);
+  *out = (int) v;
+  return 0;
+}
+
+/* Limits of the data plane's tunables (docs/performance.md). */
+enum { CONNECTIONS_MAX = 16, REQUESTS_MAX = 64, PARALLEL_DISKS_MAX = 16 };
+#define REQUEST_SIZE_MIN (64 * 1024)
+#define REQUEST_SIZE_MAX (32 * 1024 * 1024)  /* the NBD protocol's usual limit */
+
 /* The most --call-timeout accepts: a day. */
 enum { CALL_TIMEOUT_MAX = 86400 };
 
@@ -180,6 +225,10 @@ defaults_from_env (struct config *c)
   c->v2v_customize_command = env_or ("VMIGRATE_V2V_CUSTOMIZE_COMMAND", "virt-customize");
   c->v2v_keep_nic_names = true;
   c->log_dir = env_or ("VMIGRATE_LOG_DIR", NULL);
+  c->requests = 16;
+  c->request_size = 2 * 1024 * 1024;
+  c->parallel_disks = 4;
+  c->progress_fd = -1;
 }
 
 static int
@@ -302,6 +351,40 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
       if (call_timeout_arg ("--call-timeout", optarg, c, err) == -1)
         return -1;
       break;
+    case OPT_CONNECTIONS:
+      if (int_arg ("connections", optarg, 1, CONNECTIONS_MAX, &c->connections, err) == -1)
+        return -1;
+      break;
+    case OPT_REQUESTS:
+      if (int_arg ("requests", optarg, 1, REQUESTS_MAX, &c->requests, err) == -1)
+        return -1;
+      break;
+    case OPT_PARALLEL_DISKS:
+      if (int_arg ("parallel-disks", optarg, 1, PARALLEL_DISKS_MAX, &c->parallel_disks, err) == -1)
+        return -1;
+      break;
+    case OPT_PROGRESS_FD:
+      if (int_arg ("progress-fd", optarg, 0, 1 << 20, &c->progress_fd, err) == -1)
+        return -1;
+      if (fcntl (c->progress_fd, F_GETFD) == -1)
+        return vmerr_set (err, VMERR_USAGE, "--progress-fd %s: file descriptor %s is not open "
+                          "(open it in the shell: --progress-fd 3 3>progress.json)", optarg,
+                          optarg);
+      break;
+    case OPT_REQUEST_SIZE:
+      c->request_size = parse_size (optarg);
+      if (c->request_size < REQUEST_SIZE_MIN || c->request_size > REQUEST_SIZE_MAX ||
+          (c->request_size & (c->request_size - 1)) != 0)
+        return vmerr_set (err, VMERR_USAGE, "--request-size %s: expected a power of two from "
+                          "64K to 32M (e.g. 2M)", optarg);
+      break;
+    case OPT_MAX_RATE:
+      c->max_rate = parse_size (optarg);
+      if (c->max_rate < 64 * 1024)
+        return vmerr_set (err, VMERR_USAGE, "--max-rate %s: expected bytes per second, at "
+                          "least 64K, with an optional K, M or G (e.g. 50M)", optarg);
+      break;
+    case OPT_VERIFY: c->verify = true; break;
     case ':':
       return vmerr_set (err, VMERR_USAGE, "option %s needs a value (see vmigrate --help)",
                         argv[optind - 1]);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "progress.h"
 #include "target.h"
 #include "error.h"
 #include "extent.h"
@@ -20,7 +21,7 @@ struct copy_opts {
   unsigned in_flight;    /* read buffers (reads outstanding + writes pending); 0 = 16 */
   unsigned writers;      /* writer threads; 0 = 4 */
   bool skip_zeros;       /* the target reads as zeroes: all-zero data is not written */
-  const char *label;     /* for progress, e.g. "disk 2000" */
+  struct progress *prog; /* bytes done are added here; may be NULL */
 };
 
 struct copy_stats {

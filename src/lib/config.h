@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -61,6 +62,16 @@ struct config {
   const char *v2v_customize;    /* --v2v-customize auto|converter|virt-customize */
   const char *v2v_customize_command; /* --v2v-customize-command, VMIGRATE_V2V_CUSTOMIZE_COMMAND */
   bool v2v_keep_nic_names;      /* --v2v-keep-nic-names[=BOOL] (default true) */
+
+  /* Data plane (defaults in docs/performance.md) */
+  int connections;              /* --connections N: NBD connections per disk; 0 = auto
+                                   (4 when the server allows multi-conn, else 1; VDDK 1) */
+  int requests;                 /* --requests N: reads in flight per connection (16) */
+  int64_t request_size;         /* --request-size BYTES: per NBD read (2 MiB) */
+  int parallel_disks;           /* --parallel-disks N: disks of a VM copied at once (4) */
+  bool verify;                  /* --verify: read both sides back and compare */
+  int64_t max_rate;             /* --max-rate BYTES/s: for the VM, all disks; 0 = none */
+  int progress_fd;              /* --progress-fd N: JSON progress events; -1 = none */
 
   int call_timeout;             /* --call-timeout S, VMIGRATE_CALL_TIMEOUT: the most one
                                  * vSphere/OpenStack call may take, retries included */

@@ -20,6 +20,7 @@ enum vmerr_code {
   VMERR_AUTH = 10,         /* credentials rejected */
   VMERR_TLS = 11,          /* certificate verification failed */
   VMERR_TIMEOUT = 12,      /* a server did not answer in time (--call-timeout) */
+  VMERR_VERIFY = 13,       /* --verify: the target differs from the source */
   VMERR_INTERRUPTED = 130, /* SIGINT/SIGTERM; cleanup done */
 };
 

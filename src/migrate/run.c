@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Refuse disks that cannot be snapshotted or tracked. */
 static int
@@ -86,6 +87,7 @@ run_free (struct run *r)
   free (r->found);
   free (r->wd);
   free (r->log_dir);
+  progress_sink_free (r->progress);
   volume_ctx_close (&r->vx);
   vm_lock_release (r->lock);
   vs_vm_free (&r->vm);
@@ -155,7 +157,8 @@ run_window (struct run *r, const char *kind, struct vmerr *err)
 
   log_info ("%s window for VM '%s' (%zu disk%s)", kind, r->vm.name, r->vm.ndisks,
             r->vm.ndisks == 1 ? "" : "s");
-  if (window_run (r->cfg, r->vs, &r->vx, &r->vm, r->wd, r->vm.ndisks, &res, err) == -1)
+  if (window_run (r->cfg, r->vs, &r->vx, &r->vm, r->wd, r->vm.ndisks, r->progress, &res,
+                  err) == -1)
     return -1;
   for (size_t i = 0; i < r->vm.ndisks; i++)
     r->wd[i].force_full = false;
@@ -286,6 +289,13 @@ migrate_run (const struct config *cfg, struct migrate_result *res, struct vmerr 
   res->command = cfg->command;
   res->cbt_sync = cfg->cbt_sync;
   res->cutover = cfg->cutover;
+  /* With --json and no --progress-fd the events take stderr: no terminal lines then. */
+  struct progress_opts po = {
+    .tty = isatty (2) && !(cfg->json && cfg->progress_fd < 0),
+    .events_fd = cfg->progress_fd >= 0 ? cfg->progress_fd : cfg->json ? 2 : -1,
+  };
+  if ((r.progress = progress_sink_new (&po, err)) == NULL)
+    goto out;
   if (start_run (&r, &moref, &any_found, err) == -1)
     goto out;
   enum conversion_state conv = recovery_state (&r);

@@ -7,6 +7,7 @@
 #include "disk-volume.h"
 #include "error.h"
 #include "lock.h"
+#include "progress.h"
 #include "result.h"
 #include "soap.h"
 #include "vm.h"
@@ -27,6 +28,7 @@ struct run {
   struct migrate_result *res;   /* what this run did, for the report */
   char owner_since[32];         /* when this run claimed the VM (owner.h) */
   char *log_dir;                /* the converter's private log directory */
+  struct progress_sink *progress; /* live copy progress (terminal, log, events) */
 };
 
 /* One copy window over every disk (KIND "seeding", "catch-up", "final"),

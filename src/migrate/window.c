@@ -71,7 +71,7 @@ plan_disk (struct vs_conn *vs, const struct vs_vm *vm, const char *snap,
 static int
 copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
            const struct vs_vm *vm, const char *snap, const struct vs_disk *sd,
-           struct window_disk *wd, struct vmerr *err)
+           struct window_disk *wd, struct progress_sink *progress, struct vmerr *err)
 {
   struct extent_list ext = { 0 };
   struct source_spec spec = { 0 };
@@ -117,8 +117,11 @@ copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
   wd->fresh = false;  /* from here on it holds our bytes, even if the copy fails */
   /* A fresh volume that reads as zeroes needs no zero written: its
    * allocation then equals the source's non-zero data. */
-  struct copy_opts co = { .label = label, .skip_zeros = zero };
-  if (copy_extents (source_socket (src), t, &ext, &co, &st, err) == -1)
+  struct copy_opts co = { .skip_zeros = zero,
+                         .prog = progress_begin (progress, label, "copy", extent_total (&ext)) };
+  int crc = copy_extents (source_socket (src), t, &ext, &co, &st, err);
+  progress_end (co.prog, crc == 0);
+  if (crc == -1)
     goto out;
   if (wd->was_full && !zero && copy_zero_complement (t, &ext, sd->capacity, &st, err) == -1)
     goto out;
@@ -152,7 +155,7 @@ out:
 int
 window_run (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
             const struct vs_vm *vm, struct window_disk *disks, size_t n,
-            struct window_result *res, struct vmerr *err)
+            struct progress_sink *progress, struct window_result *res, struct vmerr *err)
 {
   char name[128], when[32];
   char *snap = NULL;
@@ -183,7 +186,7 @@ window_run (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
       vmerr_set (err, VMERR_INTERRUPTED, "interrupted by signal %d", interrupt_signal ());
       goto out;
     }
-    if (copy_disk (cfg, vs, vx, vm, snap, sd, &disks[i], err) == -1)
+    if (copy_disk (cfg, vs, vx, vm, snap, sd, &disks[i], progress, err) == -1)
       goto out;
     res->bytes += disks[i].bytes;
   }

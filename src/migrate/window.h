@@ -7,6 +7,7 @@
 #include "config.h"
 #include "error.h"
 #include "disk-volume.h"
+#include "progress.h"
 #include "soap.h"
 #include "vm.h"
 
@@ -36,6 +37,6 @@ struct window_result {
 
 int window_run (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
                 const struct vs_vm *vm, struct window_disk *disks, size_t n,
-                struct window_result *res, struct vmerr *err);
+                struct progress_sink *progress, struct window_result *res, struct vmerr *err);
 
 #endif

@@ -40,7 +40,7 @@ main (int argc, char **argv)
 {
   struct vmerr err = { 0 };
   struct extent_list l = { 0 };
-  struct copy_opts o = { .label = "probe" };
+  struct copy_opts o = { 0 };
   struct copy_stats st = { 0 };
   int64_t complement = -1;
   struct target *t = NULL;

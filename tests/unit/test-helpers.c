@@ -4,6 +4,7 @@
 #include "argv.h"
 #include "clock.h"
 #include "parse-bool.h"
+#include "parse-size.h"
 #include "spawn.h"
 #include "vector.h"
 #include "wait-until.h"
@@ -60,6 +61,18 @@ test_parse_bool_words (void)
   CHECK (parse_bool ("false") == 0 && parse_bool ("No") == 0 && parse_bool ("OFF") == 0);
   CHECK (parse_bool ("0") == 0);
   CHECK (parse_bool ("maybe") == -1 && parse_bool ("") == -1 && parse_bool (NULL) == -1);
+}
+
+static void
+test_parse_size_suffixes (void)
+{
+  CHECK (parse_size ("0") == 0 && parse_size ("512") == 512 && parse_size ("512B") == 512);
+  CHECK (parse_size ("4k") == 4096 && parse_size ("2M") == 2 << 20);
+  CHECK (parse_size ("2MiB") == 2 << 20 && parse_size ("3GB") == 3LL << 30);
+  CHECK (parse_size ("1T") == 1LL << 40);
+  CHECK (parse_size ("") == -1 && parse_size ("-1") == -1 && parse_size ("1X") == -1);
+  CHECK (parse_size ("M") == -1 && parse_size ("1M ") == -1 && parse_size (NULL) == -1);
+  CHECK (parse_size ("99999999999T") == -1 && parse_size ("1.5M") == -1);
 }
 
 static void
@@ -136,6 +149,7 @@ main (void)
   test_vector_grows_and_keeps_items ();
   test_argv_builder_words_and_pairs ();
   test_parse_bool_words ();
+  test_parse_size_suffixes ();
   test_spawn_logs_and_reports_status ();
   test_wait_until_done_failed_timeout ();
   CHECK_DONE ();
