@@ -111,7 +111,7 @@ cli_usage (FILE *f)
     "  --connections N              NBD connections per disk (default: 4 when the\n"
     "                               server allows multi-conn, else 1; VDDK: 1, each\n"
     "                               is a VDDK/NFC session, see the man page)\n"
-    "  --requests N                 reads in flight per connection (16)\n"
+    "  --requests N                 reads in flight per disk, over its connections (16)\n"
     "  --request-size BYTES         bytes per read, 64K-32M (2M: VDDK's safe maximum)\n"
     "  --parallel-disks N           disks of a VM copied at once (4)\n"
     "  --verify                     after each disk's flush, read back source and\n"

@@ -178,8 +178,11 @@ report_window (void *opaque, const struct migrate_result *res, const struct wind
            w->seconds);
   for (size_t i = 0; i < w->disks.n; i++) {
     const struct window_disk_result *d = &w->disks.v[i];
-    fprintf (r->text, "  disk %d -> volume %s: %s, %.1f MiB, changeID %s\n", d->disk_key,
-             d->volume_id, d->full ? "full" : "delta", d->bytes / 1048576.0,
+    char verified[48] = "";
+    if (d->verify_seconds >= 0)
+      snprintf (verified, sizeof verified, ", verified in %.1f s", d->verify_seconds);
+    fprintf (r->text, "  disk %d -> volume %s: %s, %.1f MiB%s, changeID %s\n", d->disk_key,
+             d->volume_id, d->full ? "full" : "delta", d->bytes / 1048576.0, verified,
              d->change_id ? d->change_id : "-");
   }
   fflush (r->text);
@@ -200,6 +203,10 @@ window_json (const struct window_result_report *w)
     json_object_object_add (o, "volume_id", json_object_new_string (d->volume_id));
     json_object_object_add (o, "mode", json_object_new_string (d->full ? "full" : "delta"));
     json_object_object_add (o, "bytes", json_object_new_int64 (d->bytes));
+    json_object_object_add (o, "seconds", json_object_new_double (d->seconds));
+    json_object_object_add (o, "verify_seconds", d->verify_seconds >= 0
+                            ? json_object_new_double (d->verify_seconds) : NULL);
+    json_object_object_add (o, "connections", json_object_new_int ((int) d->connections));
     json_object_object_add (o, "changeID", d->change_id ? json_object_new_string (d->change_id) : NULL);
     json_object_array_add (jd, o);
   }

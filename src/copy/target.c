@@ -3,6 +3,7 @@
 #include "target-internal.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <stdlib.h>
@@ -83,4 +84,23 @@ int
 target_flush (struct target *t, struct vmerr *err)
 {
   return t->ops->flush (t, err);
+}
+
+int
+target_pread (struct target *t, void *buf, size_t len, int64_t offset, struct vmerr *err)
+{
+  char *p = buf;
+
+  while (len > 0) {
+    ssize_t n = pread (t->fd, p, len, offset);
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return vmerr_set (err, VMERR_COPY, "reading %zu bytes at offset %" PRId64 " of %s: %s",
+                        len, offset, t->path, n == 0 ? "end of device" : strerror (errno));
+    p += n;
+    len -= (size_t) n;
+    offset += n;
+  }
+  return 0;
 }

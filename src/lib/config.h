@@ -66,7 +66,7 @@ struct config {
   /* Data plane (defaults in docs/performance.md) */
   int connections;              /* --connections N: NBD connections per disk; 0 = auto
                                    (4 when the server allows multi-conn, else 1; VDDK 1) */
-  int requests;                 /* --requests N: reads in flight per connection (16) */
+  int requests;                 /* --requests N: reads in flight per disk (16) */
   int64_t request_size;         /* --request-size BYTES: per NBD read (2 MiB) */
   int parallel_disks;           /* --parallel-disks N: disks of a VM copied at once (4) */
   bool verify;                  /* --verify: read both sides back and compare */

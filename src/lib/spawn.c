@@ -12,39 +12,54 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* In the child: no OpenStack settings (OS_PASSWORD, application
- * credential secrets...): no program vmigrate starts talks to OpenStack,
- * and a child's environment is readable in /proc by its user.  Then the
- * defaults of the environment. */
-/* The NAME of a "NAME=VALUE" entry into BUF; its value, or NULL when the
- * entry has no '=' or the name does not fit. */
-static const char *
-env_split (const char *entry, char *buf, size_t n)
+/* The child's environment, built before fork (a child of a threaded
+ * program may only call async-signal-safe functions until exec): no
+ * OpenStack settings (OS_PASSWORD, application credential secrets...): no
+ * program vmigrate starts talks to OpenStack, and a child's environment is
+ * readable in /proc by its user.  Then the defaults of the environment,
+ * for names not set.  The strings are environ's and DEFAULTS'; free only
+ * the array. */
+static bool
+has_name (char *const *env, size_t n, const char *entry)
 {
-  const char *eq = strchr (entry, '=');
+  size_t len = strcspn (entry, "=");
 
-  if (eq == NULL || (size_t) (eq - entry) >= n)
-    return NULL;
-  memcpy (buf, entry, (size_t) (eq - entry));
-  buf[eq - entry] = '\0';
-  return eq + 1;
+  for (size_t i = 0; i < n; i++)
+    if (strncmp (env[i], entry, len) == 0 && env[i][len] == '=')
+      return true;
+  return false;
 }
 
-static void
-child_env (const char *const *env)
+static char **
+child_env (const char *const *defaults)
 {
-  char name[256];
-  const char *value;
+  size_t n = 0, k = 0;
+  char **env;
 
-  for (size_t i = 0; environ[i];) {
-    if (strncmp (environ[i], "OS_", 3) == 0 && env_split (environ[i], name, sizeof name))
-      unsetenv (name);  /* environ shifts down: look at index i again */
-    else
-      i++;
-  }
-  for (size_t i = 0; env && env[i]; i++)
-    if ((value = env_split (env[i], name, sizeof name)) != NULL)
-      setenv (name, value, 0);
+  while (environ[n])
+    n++;
+  for (size_t i = 0; defaults && defaults[i]; i++)
+    n++;
+  if ((env = calloc (n + 1, sizeof *env)) == NULL)
+    return NULL;
+  for (size_t i = 0; environ[i]; i++)
+    if (strncmp (environ[i], "OS_", 3) != 0)
+      env[k++] = environ[i];
+  for (size_t i = 0; defaults && defaults[i]; i++)
+    if (strchr (defaults[i], '=') && !has_name (env, k, defaults[i]))
+      env[k++] = (char *) defaults[i];
+  return env;
+}
+
+/* "cannot run PROG: REASON HINT" on stderr with write(2) only. */
+static void
+say_cannot_run (const char *prog, int errnum, const char *hint)
+{
+  const char *parts[] = { "cannot run ", prog, ": ", strerror (errnum), hint ? hint : "", "\n" };
+
+  for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+    if (write (2, parts[i], strlen (parts[i])) < 0)
+      return;
 }
 
 int
@@ -52,13 +67,19 @@ spawn_start (char *const *argv, const struct spawn_opts *opts, pid_t *pid, struc
 {
   static const struct spawn_opts none = { 0 };
   pid_t parent = getpid ();
+  char **env;
 
   if (opts == NULL)
     opts = &none;
+  if ((env = child_env (opts->env_defaults)) == NULL)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
   *pid = fork ();
-  if (*pid == -1)
+  if (*pid == -1) {
+    free (env);
     return vmerr_set (err, VMERR_FAILED, "fork: %s", strerror (errno));
+  }
   if (*pid > 0) {
+    free (env);
     /* Both sides set the group, so it exists whichever runs first. */
     setpgid (*pid, *pid);
     return 0;
@@ -88,10 +109,8 @@ spawn_start (char *const *argv, const struct spawn_opts *opts, pid_t *pid, struc
   }
   if (opts->stdout_fd > 0)
     dup2 (opts->stdout_fd, 1);
-  child_env (opts->env_defaults);
-  execvp (argv[0], argv);
-  fprintf (stderr, "cannot run %s: %s%s\n", argv[0], strerror (errno),
-           opts->missing_hint ? opts->missing_hint : "");
+  execvpe (argv[0], argv, env);
+  say_cannot_run (argv[0], errno, opts->missing_hint);
   _exit (127);
 }
 

@@ -12,9 +12,10 @@
  * when vmigrate dies, even by kill -9 (PR_SET_PDEATHSIG), and it runs in a
  * process group of its own, which spawn_wait signals when vmigrate is
  * interrupted and spawn_stop ends.  It gets vmigrate's environment without
- * the OpenStack settings (OS_*: passwords, secrets).  Thread-safe (no shared state; the
- * child only calls async-signal-safe functions before exec, plus the
- * message on failure). */
+ * the OpenStack settings (OS_*: passwords, secrets).  Thread-safe (no
+ * shared state; the environment is built before fork and the child only
+ * calls async-signal-safe functions before exec), as long as no thread
+ * changes the environment meanwhile. */
 
 struct spawn_opts {
   const char *log_path;      /* stdout and stderr go here (NULL: inherited) */

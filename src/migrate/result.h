@@ -16,6 +16,9 @@ struct window_disk_result {
   char *volume_id;       /* its volume */
   bool full;             /* a full copy (first window, resync), else a delta */
   int64_t bytes;         /* bytes copied (data + zeroes) */
+  double seconds;        /* the copy's time */
+  double verify_seconds; /* --verify's time; < 0 when not verified */
+  unsigned connections;  /* NBD connections used (0: nothing to copy) */
   char *change_id;       /* changeID recorded after the window, NULL if none */
 };
 

@@ -134,7 +134,9 @@ record_window (struct run *r, const char *kind, const struct window_result *res,
     const char *cid = kv_get (&r->vols[i].meta, META_CHANGE_ID);
     struct window_disk_result d = {
       .disk_key = r->vm.disks[i].key, .volume_id = strdup (r->vols[i].id),
-      .full = r->wd[i].was_full, .bytes = r->wd[i].bytes, .change_id = cid ? strdup (cid) : NULL,
+      .full = r->wd[i].was_full, .bytes = r->wd[i].bytes, .seconds = r->wd[i].seconds,
+      .verify_seconds = r->wd[i].verify_seconds, .connections = r->wd[i].connections,
+      .change_id = cid ? strdup (cid) : NULL,
     };
     if (d.volume_id == NULL || (cid && d.change_id == NULL) || vector_push (&w.disks, d) == -1) {
       free (d.volume_id);

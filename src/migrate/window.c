@@ -3,6 +3,7 @@
  * and only then record the changeId and "complete". */
 #include "window.h"
 #include "engine.h"
+#include "rate.h"
 #include "clock.h"
 #include "target.h"
 #include "interrupt.h"
@@ -12,6 +13,8 @@
 #include "snapshot.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,87 +71,284 @@ plan_disk (struct vs_conn *vs, const struct vs_vm *vm, const char *snap,
   return vs_changed_areas (vs, vm->moref, snap, sd->key, sd->capacity, "*", ext, &fault, err);
 }
 
-static int
-copy_disk (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
-           const struct vs_vm *vm, const char *snap, const struct vs_disk *sd,
-           struct window_disk *wd, struct progress_sink *progress, struct vmerr *err)
-{
-  struct extent_list ext = { 0 };
-  struct source_spec spec = { 0 };
-  struct source *src = NULL;
-  struct target *t = NULL;
-  struct copy_stats st = { 0 };
-  char label[64];
-  struct kv kv = { 0 };
-  bool zero = false;  /* the volume reads as zeroes where we write nothing */
-  int rc = -1;
+/* One disk's part of the window, planned on the run's thread (vSphere,
+ * Cinder) and copied on a worker thread (nbdkit, the volume only: no API
+ * call, so nothing shared but the progress sink, the rate and the cancel
+ * flag, which are thread-safe). */
+struct disk_job {
+  const struct config *cfg;
+  const struct vs_vm *vm;
+  const char *snap;
+  const struct vs_disk *sd;       /* the disk as of the snapshot */
+  struct window_disk *wd;
+  struct extent_list ext;         /* what to copy */
+  bool zero;                      /* the volume reads as zeroes where nothing is written */
+  struct progress_sink *progress;
+  struct rate *rate;              /* --max-rate, the whole VM */
+  atomic_bool *cancel;            /* a disk failed: the others stop */
+  /* Results. */
+  struct copy_stats st;           /* the copy */
+  double verify_s;                /* --verify's time */
+  int rc;                         /* 0 when flushed (and verified) */
+  bool first_failure;             /* this disk's failure stopped the others */
+  struct vmerr err;
+};
 
-  if (plan_disk (vs, vm, snap, sd, wd, &ext, err) == -1)
-    goto out;
+/* Plan DISK's window (run thread): its areas, and the marks a full copy
+ * needs before it starts. */
+static int
+plan_job (struct vs_conn *vs, struct volume_ctx *vx, struct disk_job *j, struct vmerr *err)
+{
+  struct window_disk *wd = j->wd;
+  struct kv kv = { 0 };
+
+  if (plan_disk (vs, j->vm, j->snap, j->sd, wd, &j->ext, err) == -1)
+    return -1;
   if (wd->was_full) {
     /* Until this full copy is flushed, the volume must not pass for seeded. */
     if (!state_copy_is (&wd->vol->meta, COPY_STATE_INCOMPLETE)) {
-      if (kv_set (&kv, META_COPY_STATE, COPY_STATE_INCOMPLETE) == -1 ||
-          volume_set_meta (vx, wd->vol, &kv, err) == -1)
-        goto out;
+      int rc = kv_set (&kv, META_COPY_STATE, COPY_STATE_INCOMPLETE) == -1
+               ? vmerr_set (err, VMERR_FAILED, "out of memory")
+               : volume_set_meta (vx, wd->vol, &kv, err);
       kv_free (&kv);
+      if (rc == -1)
+        return -1;
     }
     /* A used volume keeps old bytes where the source no longer allocates
      * (guest TRIM, thin reclaim): only a fresh one may go unzeroed. */
-    if (wd->fresh && volume_reads_zero (vx, wd->vol, &zero, err) == -1)
-      goto out;
+    if (wd->fresh && volume_reads_zero (vx, wd->vol, &j->zero, err) == -1)
+      return -1;
   }
-  log_info ("disk %d: %s copy of %zu areas, %.1f MiB%s", sd->key,
-            wd->was_full ? "full" : "delta", ext.n, extent_total (&ext) / 1048576.0,
-            wd->was_full && !zero ? ", the rest of the volume zeroed" : "");
-  extent_coalesce (&ext, 64 * 1024);
-  if (source_spec_for (cfg, vm->moref, snap, sd->key, sd->file, &spec, err) == -1)
+  log_info ("disk %d: %s copy of %zu areas, %.1f MiB%s", j->sd->key,
+            wd->was_full ? "full" : "delta", j->ext.n, extent_total (&j->ext) / 1048576.0,
+            wd->was_full && !j->zero ? ", the rest of the volume zeroed" : "");
+  extent_coalesce (&j->ext, 64 * 1024);
+  return 0;
+}
+
+static struct copy_opts
+job_copy_opts (const struct disk_job *j)
+{
+  const struct config *c = j->cfg;
+  /* Each VDDK connection is an NFC session that vCenter counts: one per
+   * disk unless the operator asks for more (docs/performance.md). */
+  unsigned conns = c->connections > 0 ? (unsigned) c->connections
+                   : c->transport == TRANSPORT_VDDK ? 1 : 0;
+
+  return (struct copy_opts) {
+    .request_size = (size_t) c->request_size, .requests = (unsigned) c->requests,
+    .connections = conns, .skip_zeros = j->zero, .rate = j->rate, .cancel = j->cancel,
+  };
+}
+
+/* Copy, zero, flush and verify one disk (worker thread). */
+static void
+run_job (struct disk_job *j)
+{
+  const struct vs_disk *sd = j->sd;
+  struct window_disk *wd = j->wd;
+  struct source_spec spec = { 0 };
+  struct source *src = NULL;
+  struct target *t = NULL;
+  struct vmerr *err = &j->err;
+  char label[64];
+  bool complement = wd->was_full && !j->zero;
+
+  j->rc = -1;
+  j->verify_s = j->cfg->verify ? 0 : -1;
+  snprintf (label, sizeof label, "disk %d", sd->key);
+  if (atomic_load (j->cancel)) {
+    vmerr_set (err, VMERR_COPY, "not copied: another disk of the VM failed");
     goto out;
-  src = source_start (&spec, err);
-  t = src ? target_open (wd->vol->device, err) : NULL;
-  if (t == NULL)
+  }
+  if (j->ext.n == 0 && !complement) {
+    j->rc = 0;  /* nothing changed: nothing to serve, write or flush */
+    goto out;
+  }
+  if (source_spec_for (j->cfg, j->vm->moref, j->snap, sd->key, sd->file, &spec, err) == -1)
+    goto out;
+  src = j->ext.n ? source_start (&spec, err) : NULL;
+  if ((j->ext.n && src == NULL) || (t = target_open (wd->vol->device, err)) == NULL)
     goto out;
   if (target_size (t) < sd->capacity) {
     vmerr_set (err, VMERR_COPY, "the volume device %s holds %" PRId64 " bytes, less than "
                "disk %d's %" PRId64, wd->vol->device, target_size (t), sd->key, sd->capacity);
     goto out;
   }
-  snprintf (label, sizeof label, "disk %d", sd->key);
   wd->fresh = false;  /* from here on it holds our bytes, even if the copy fails */
   /* A fresh volume that reads as zeroes needs no zero written: its
    * allocation then equals the source's non-zero data. */
-  struct copy_opts co = { .skip_zeros = zero,
-                         .prog = progress_begin (progress, label, "copy", extent_total (&ext)) };
-  int crc = copy_extents (source_socket (src), t, &ext, &co, &st, err);
+  struct copy_opts co = job_copy_opts (j);
+  co.prog = progress_begin (j->progress, label, "copy", extent_total (&j->ext));
+  int crc = j->ext.n ? copy_extents (source_socket (src), t, &j->ext, &co, &j->st, err) : 0;
   progress_end (co.prog, crc == 0);
   if (crc == -1)
     goto out;
-  if (wd->was_full && !zero && copy_zero_complement (t, &ext, sd->capacity, &st, err) == -1)
+  if (complement && copy_zero_complement (t, &j->ext, sd->capacity, &j->st, err) == -1)
     goto out;
   if (target_flush (t, err) == -1)
     goto out;
-  /* Data is durable: now, and only now, record where this window ended. */
-  wd->bytes = st.bytes_written + st.bytes_zeroed;
-  wd->seconds = st.seconds;
-  if (state_window_done (&kv, &wd->vol->meta, sd->change_id, wd->bytes, st.seconds,
-                         sd->capacity) == -1) {
+  if (j->cfg->verify && j->ext.n) {
+    struct copy_stats vst;
+    co.prog = progress_begin (j->progress, label, "verify", extent_total (&j->ext));
+    crc = copy_verify (source_socket (src), t, &j->ext, &co, &vst, err);
+    progress_end (co.prog, crc == 0);
+    if (crc == -1)
+      goto out;
+    j->verify_s = vst.seconds;
+    log_info ("disk %d: verified %.1f MiB in %.1f s: the volume equals the source", sd->key,
+              vst.bytes_compared / 1048576.0, vst.seconds);
+  }
+  j->rc = 0;
+out:
+  if (j->rc == -1) {
+    bool no = false;
+    /* The first disk to fail stops the others; its error is the run's. */
+    j->first_failure = atomic_compare_exchange_strong (j->cancel, &no, true);
+  }
+  target_close (t);
+  source_stop (src);
+  source_spec_free (&spec);
+}
+
+struct pool {
+  pthread_mutex_t lock;
+  struct disk_job *jobs;
+  size_t n, next;
+};
+
+static void *
+pool_worker (void *arg)
+{
+  struct pool *p = arg;
+
+  for (;;) {
+    pthread_mutex_lock (&p->lock);
+    size_t i = p->next < p->n ? p->next++ : p->n;
+    pthread_mutex_unlock (&p->lock);
+    if (i == p->n)
+      return NULL;
+    run_job (&p->jobs[i]);
+  }
+}
+
+/* Run the jobs, at most --parallel-disks at once (in disk order). */
+static void
+run_jobs (struct disk_job *jobs, size_t n, int parallel)
+{
+  struct pool p = { .jobs = jobs, .n = n };
+  pthread_t th[16];
+  size_t nth = 0, want = parallel < 1 ? 1 : (size_t) parallel;
+
+  if (want > n)
+    want = n;
+  if (want > sizeof th / sizeof th[0])
+    want = sizeof th / sizeof th[0];
+  pthread_mutex_init (&p.lock, NULL);
+  for (; nth + 1 < want; nth++)
+    if (pthread_create (&th[nth], NULL, pool_worker, &p) != 0)
+      break;
+  pool_worker (&p);  /* this thread is a worker too */
+  for (size_t k = 0; k < nth; k++)
+    pthread_join (th[k], NULL);
+  pthread_mutex_destroy (&p.lock);
+}
+
+/* Data is durable (and verified): now, and only now, record where this
+ * disk's window ended. */
+static int
+record_job (struct volume_ctx *vx, struct disk_job *j, struct vmerr *err)
+{
+  struct window_disk *wd = j->wd;
+  struct kv kv = { 0 };
+  int rc;
+
+  wd->bytes = j->st.bytes_written + j->st.bytes_zeroed;
+  wd->seconds = j->st.seconds;
+  wd->verify_seconds = j->verify_s;
+  wd->connections = j->st.connections;
+  if (state_window_done (&kv, &wd->vol->meta, j->sd->change_id, wd->bytes, j->st.seconds,
+                         j->sd->capacity) == -1)
+    rc = vmerr_set (err, VMERR_FAILED, "out of memory");
+  else
+    rc = volume_set_meta (vx, wd->vol, &kv, err);
+  kv_free (&kv);
+  if (rc == 0)
+    log_info ("disk %d: %.1f MiB in %.1f s (%u connection%s); changeID %s", j->sd->key,
+              wd->bytes / 1048576.0, j->st.seconds, j->st.connections,
+              j->st.connections == 1 ? "" : "s", j->sd->change_id ? j->sd->change_id
+              : j->vm->cbt_enabled ? "(none: tracking not started)" : "(none: CBT off)");
+  return rc;
+}
+
+/* Plan every disk, copy them (in parallel), record the ones that made it. */
+static int
+copy_disks (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
+            const struct vs_vm *vm, const char *snap, const struct vs_disk *sdisks,
+            size_t nsd, struct window_disk *disks, size_t n, struct progress_sink *progress,
+            struct window_result *res, struct vmerr *err)
+{
+  struct disk_job *jobs = calloc (n, sizeof *jobs);
+  struct rate *rate = rate_new (cfg->max_rate);
+  atomic_bool cancel = false;
+  size_t planned = 0;
+  int rc = -1;
+
+  if (jobs == NULL || (cfg->max_rate > 0 && rate == NULL)) {
     vmerr_set (err, VMERR_FAILED, "out of memory");
     goto out;
   }
-  if (volume_set_meta (vx, wd->vol, &kv, err) == -1)
-    goto out;
-  log_info ("disk %d: %.1f MiB in %.1f s; changeID %s", sd->key, wd->bytes / 1048576.0,
-            st.seconds, sd->change_id ? sd->change_id
-            : vm->cbt_enabled ? "(none: tracking not started)" : "(none: CBT off)");
+  for (; planned < n; planned++) {
+    struct disk_job *j = &jobs[planned];
+    *j = (struct disk_job) { .cfg = cfg, .vm = vm, .snap = snap, .wd = &disks[planned],
+                             .progress = progress, .rate = rate, .cancel = &cancel };
+    for (size_t k = 0; k < nsd; k++)
+      if (sdisks[k].key == disks[planned].disk->key)
+        j->sd = &sdisks[k];
+    if (j->sd == NULL) {
+      vmerr_set (err, VMERR_VSPHERE, "disk %d is not in snapshot %s (was it removed from the "
+                 "VM during the run?)", disks[planned].disk->key, snap);
+      goto out;
+    }
+    if (interrupted ()) {
+      vmerr_set (err, VMERR_INTERRUPTED, "interrupted by signal %d", interrupt_signal ());
+      goto out;
+    }
+    if (plan_job (vs, vx, j, err) == -1) {
+      vmerr_prefix (err, "disk %d: ", j->sd->key);
+      goto out;
+    }
+  }
+  run_jobs (jobs, n, cfg->parallel_disks);
+  /* Record every disk whose data is flushed, even when another failed:
+   * the next window then copies only what it must. */
+  struct disk_job *failed = NULL;
   rc = 0;
+  for (size_t i = 0; i < n; i++) {
+    struct disk_job *j = &jobs[i];
+    if (j->rc == 0) {
+      struct vmerr e = { 0 };
+      if (record_job (vx, j, &e) == -1) {
+        j->rc = -1, j->err = e;
+        if (failed == NULL || !failed->first_failure)
+          failed = j;
+      }
+      else
+        res->bytes += j->wd->bytes;
+    }
+    else if (failed == NULL || (j->first_failure && !failed->first_failure))
+      failed = j;
+  }
+  if (failed) {
+    *err = failed->err;
+    vmerr_prefix (err, "disk %d: ", failed->sd->key);
+    rc = -1;
+  }
 out:
-  if (rc == -1)
-    vmerr_prefix (err, "disk %d: ", sd->key);
-  kv_free (&kv);
-  target_close (t);
-  source_stop (src);
-  extent_list_free (&ext);
-  source_spec_free (&spec);
+  for (size_t i = 0; jobs && i < n; i++)
+    extent_list_free (&jobs[i].ext);
+  free (jobs);
+  rate_free (rate);
   return rc;
 }
 
@@ -172,24 +372,8 @@ window_run (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
   log_info ("snapshot %s (%s) taken", name, snap);
   if (vs_snapshot_disks (vs, snap, &sdisks, &nsd, err) == -1)
     goto out;
-  for (size_t i = 0; i < n; i++) {
-    const struct vs_disk *sd = NULL;
-    for (size_t j = 0; j < nsd; j++)
-      if (sdisks[j].key == disks[i].disk->key)
-        sd = &sdisks[j];
-    if (sd == NULL) {
-      vmerr_set (err, VMERR_VSPHERE, "disk %d is not in snapshot %s (was it removed from the "
-                 "VM during the run?)", disks[i].disk->key, snap);
-      goto out;
-    }
-    if (interrupted ()) {
-      vmerr_set (err, VMERR_INTERRUPTED, "interrupted by signal %d", interrupt_signal ());
-      goto out;
-    }
-    if (copy_disk (cfg, vs, vx, vm, snap, sd, &disks[i], progress, err) == -1)
-      goto out;
-    res->bytes += disks[i].bytes;
-  }
+  if (copy_disks (cfg, vs, vx, vm, snap, sdisks, nsd, disks, n, progress, res, err) == -1)
+    goto out;
   rc = 0;
 out:
   if (snap) {

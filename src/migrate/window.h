@@ -28,6 +28,8 @@ struct window_disk {
   bool was_full;               /* a full copy was done (first window or resync) */
   int64_t bytes;               /* bytes copied (data + zeroes) */
   double seconds;              /* copy time */
+  double verify_seconds;       /* --verify's time; < 0 when not verified */
+  unsigned connections;        /* NBD connections the copy used (0: nothing to copy) */
 };
 
 struct window_result {

@@ -41,7 +41,7 @@ serve "$W/file.sock" file file="$W/src"
 ext="0:$((2 * MIB)),$((2 * MIB)):$MIB,$((5 * MIB)):$((65536 * 3))"
 for writers in 1 4; do
     ff_target "$W/t$writers" $((8 * MIB))
-    out=$("$PROBE" "$W/file.sock" "$W/t$writers" "$ext" writers=$writers in-flight=3 request-size=262144) ||
+    out=$("$PROBE" "$W/file.sock" "$W/t$writers" "$ext" writers=$writers requests=3 request-size=262144) ||
         fail "copy with $writers writers failed: $out"
     assert_eq same "$(cmp_range "$W/src" "$W/t$writers" 0 $((3 * MIB)))" "first 3 MiB copied ($writers writers)"
     assert_eq same "$(cmp_range "$W/src" "$W/t$writers" $((5 * MIB)) $((65536 * 3)))" "third extent copied ($writers writers)"

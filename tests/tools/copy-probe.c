@@ -1,11 +1,13 @@
 /* copy-probe: drive the copy engine alone, as the scenario tests of
  * tests/copy/ need (no lab: an nbdkit server and a target file).
  *
- *   copy-probe SOCKET TARGET OFF:LEN[,OFF:LEN...] [skip-zeros] [writers=N] [in-flight=N]
- *              [request-size=N] [complement=CAPACITY]
+ *   copy-probe SOCKET TARGET OFF:LEN[,OFF:LEN...] [skip-zeros] [writers=N] [requests=N]
+ *              [connections=N] [request-size=N] [max-rate=BYTES] [complement=CAPACITY]
+ *              [verify] [verify-only]
  *
- * Copies the extents, zeroes the complement when asked, flushes, prints
- * "read R written W zeroed Z" and exits with the error's code. */
+ * Copies the extents (not with verify-only), zeroes the complement when
+ * asked, flushes, verifies when asked, prints "read R written W zeroed Z
+ * compared C connections N" and exits with the error's code. */
 #include "engine.h"
 #include "interrupt.h"
 #include "log.h"
@@ -43,6 +45,9 @@ main (int argc, char **argv)
   struct copy_opts o = { 0 };
   struct copy_stats st = { 0 };
   int64_t complement = -1;
+  struct rate *rate = NULL;
+  bool verify = false, copy = true;
+  struct copy_stats vst = { 0 };
   struct target *t = NULL;
   int rc = -1;
 
@@ -57,8 +62,16 @@ main (int argc, char **argv)
       o.skip_zeros = true;
     else if (strncmp (argv[i], "writers=", 8) == 0)
       o.writers = (unsigned) atoi (argv[i] + 8);
-    else if (strncmp (argv[i], "in-flight=", 10) == 0)
-      o.in_flight = (unsigned) atoi (argv[i] + 10);
+    else if (strncmp (argv[i], "requests=", 9) == 0)
+      o.requests = (unsigned) atoi (argv[i] + 9);
+    else if (strncmp (argv[i], "connections=", 12) == 0)
+      o.connections = (unsigned) atoi (argv[i] + 12);
+    else if (strncmp (argv[i], "max-rate=", 9) == 0)
+      rate = rate_new (atoll (argv[i] + 9));
+    else if (strcmp (argv[i], "verify") == 0)
+      verify = true;
+    else if (strcmp (argv[i], "verify-only") == 0)
+      verify = true, copy = false;
     else if (strncmp (argv[i], "request-size=", 13) == 0)
       o.request_size = (size_t) atol (argv[i] + 13);
     else if (strncmp (argv[i], "complement=", 11) == 0)
@@ -70,19 +83,24 @@ main (int argc, char **argv)
   }
   if (parse_extents (argv[3], &l, &err) == -1 || (t = target_open (argv[2], &err)) == NULL)
     goto out;
-  if (copy_extents (argv[1], t, &l, &o, &st, &err) == -1)
+  o.rate = rate;
+  if (copy && copy_extents (argv[1], t, &l, &o, &st, &err) == -1)
     goto out;
   if (complement >= 0 && copy_zero_complement (t, &l, complement, &st, &err) == -1)
     goto out;
   if (target_flush (t, &err) == -1)
     goto out;
-  printf ("read %" PRId64 " written %" PRId64 " zeroed %" PRId64 "\n", st.bytes_read,
-          st.bytes_written, st.bytes_zeroed);
+  if (verify && copy_verify (argv[1], t, &l, &o, &vst, &err) == -1)
+    goto out;
+  printf ("read %" PRId64 " written %" PRId64 " zeroed %" PRId64 " compared %" PRId64
+          " connections %u\n", st.bytes_read, st.bytes_written, st.bytes_zeroed,
+          vst.bytes_compared, copy ? st.connections : vst.connections);
   rc = 0;
 out:
   if (rc == -1)
     fprintf (stderr, "copy-probe: %s\n", err.msg);
   target_close (t);
+  rate_free (rate);
   extent_list_free (&l);
   log_close ();
   return rc == -1 ? err.code : 0;
