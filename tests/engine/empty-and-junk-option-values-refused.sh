@@ -23,3 +23,15 @@ rc=0; out=$(vmigrate sync ej01 --vsphere-password-file "$LABDIR" 2>&1) || rc=$?
 assert_eq 3 "$rc" "a directory as the password file: exit code"
 assert_contains "$out" "is a directory" "the message names the real problem"
 assert_eq 0 "$(nvolumes ej01)" "still no volume"
+
+# The data plane's tunables: out of range, not a number, not a power of two,
+# a descriptor that is not open.
+for arg in --connections=0 --connections=17 --connections=x --requests=0 --requests=65 \
+           --request-size=3M --request-size=16K --request-size=64M --request-size=2X \
+           --parallel-disks=0 --parallel-disks=17 --max-rate= --max-rate=1K --max-rate=5Q \
+           --progress-fd=77 --progress-fd=-1; do
+    rc=0; out=$(vmigrate sync ej01 "$arg" 2>&1) || rc=$?
+    assert_eq 2 "$rc" "$arg exit code"
+    assert_contains "$out" "${arg%%=*}" "the message names the option for $arg"
+done
+assert_eq 0 "$(nvolumes ej01)" "no volume after refused tunables"
