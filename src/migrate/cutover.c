@@ -23,8 +23,13 @@ convert_volumes (struct run *r, struct vmerr *err)
 
   if (devs == NULL)
     return vmerr_set (err, VMERR_FAILED, "out of memory");
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
+    if (volume_attach (&r->vx, &r->vols[i], err) == -1) {
+      free (devs);
+      return -1;
+    }
     devs[i] = r->vols[i].device;
+  }
   struct convert_job job = {
     .command = r->cfg->v2v_command, .vm_name = r->vm.name, .firmware = r->vm.firmware,
     .ndevices = n, .devices = devs, .log_dir = r->log_dir,

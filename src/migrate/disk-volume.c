@@ -219,6 +219,8 @@ wait_device (struct volume_ctx *x, struct disk_volume *v, struct vmerr *err)
 int
 volume_attach (struct volume_ctx *x, struct disk_volume *v, struct vmerr *err)
 {
+  if (v->device && v->attached_to && strcmp (v->attached_to, x->host) == 0)
+    return 0;  /* attached by this run */
   if (v->attached_to && strcmp (v->attached_to, x->host) == 0) {
     /* A killed run left it attached here: take it back as it is. */
     log_warn ("volume %s is still attached to this host (left by an earlier run)", v->id);

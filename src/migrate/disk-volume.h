@@ -50,7 +50,8 @@ int volume_find (struct volume_ctx *x, const struct vs_vm *vm, const struct vs_d
 int volume_create (struct volume_ctx *x, const struct vs_vm *vm, const struct vs_disk *d,
                    struct disk_volume *v, struct vmerr *err);
 
-/* Attach to this host and wait for its device (virtio-<id[:20]>). */
+/* Attach to this host and wait for its device (virtio-<id[:20]>); nothing
+ * to do when this run attached it already. */
 int volume_attach (struct volume_ctx *x, struct disk_volume *v, struct vmerr *err);
 
 /* Detach from this host and wait until available; no-op if not attached. */

@@ -212,8 +212,8 @@ prepare_volumes (struct run *r, struct vmerr *err)
         return -1;
       r->wd[i].force_full = true;
     }
-    if (volume_attach (&r->vx, &r->vols[i], err) == -1)
-      return -1;
+    /* Attached by the window when it has something to write, and by the
+     * conversion: a window with nothing to copy attaches nothing. */
   }
   return 0;
 }

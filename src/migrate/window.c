@@ -126,6 +126,14 @@ plan_job (struct vs_conn *vs, struct volume_ctx *vx, struct disk_job *j, struct 
   return 0;
 }
 
+/* A full copy onto a volume that may hold old bytes zeroes what it does
+ * not copy. */
+static bool
+job_zeroes_rest (const struct disk_job *j)
+{
+  return j->wd->was_full && !j->zero;
+}
+
 static struct copy_opts
 job_copy_opts (const struct disk_job *j)
 {
@@ -152,7 +160,7 @@ run_job (struct disk_job *j)
   struct target *t = NULL;
   struct vmerr *err = &j->err;
   char label[64];
-  bool complement = wd->was_full && !j->zero;
+  bool complement = job_zeroes_rest (j);
 
   j->rc = -1;
   j->verify_s = j->cfg->verify ? 0 : -1;
@@ -319,6 +327,12 @@ copy_disks (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
       goto out;
     }
   }
+  /* Only the volumes this window writes are attached (the API calls stay
+   * on this thread). */
+  for (size_t i = 0; i < n; i++)
+    if ((jobs[i].ext.n > 0 || job_zeroes_rest (&jobs[i])) &&
+        volume_attach (vx, jobs[i].wd->vol, err) == -1)
+      goto out;
   run_jobs (jobs, n, cfg->parallel_disks);
   /* Record every disk whose data is flushed, even when another failed:
    * the next window then copies only what it must. */

@@ -14,13 +14,15 @@
 /* Not thread-safe: a window belongs to one run. */
 
 /* One copy window: one snapshot of the whole VM (all disks at one
- * instant), each disk's changed areas copied to its attached volume,
- * flushed, then the snapshot's changeId recorded on the volume.  The
- * snapshot is removed whatever happens. */
+ * instant), each disk's changed areas copied to its volume (attached here
+ * when there is something to write), up to --parallel-disks disks at once,
+ * each flushed (and verified) before the snapshot's changeId is recorded
+ * on its volume.  The snapshot is removed whatever happens; volumes stay
+ * attached for the caller to detach. */
 
 struct window_disk {
   const struct vs_disk *disk;  /* the VM disk (key, file) */
-  struct disk_volume *vol;     /* its volume, attached */
+  struct disk_volume *vol;     /* its volume */
   bool force_full;             /* copy everything (new volume, resize, incomplete seed) */
   bool fresh;                  /* created by this run and not yet written: the only volume
                                   a full copy may trust to read as zeroes */
