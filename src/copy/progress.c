@@ -175,15 +175,12 @@ fit_line (char *buf, size_t n, const char *text)
 
 /* ---- outputs (sink lock held) ---- */
 
-/* The log line of a copy: on a terminal the block shows it, so only the
- * log file gets it there. */
+/* The log line of a copy.  On a terminal the block shows the same, so
+ * there it is a debug line: in the log file, and on stderr with -v. */
 static void
 log_progress_locked (const struct progress_sink *s, const char *line)
 {
-  if (s->o.tty)
-    log_file_msg (LOG_INFO, "%s", line);
-  else
-    log_info ("%s", line);
+  log_msg (s->o.tty ? LOG_DEBUG : LOG_INFO, "%s", line);
 }
 
 /* All of LEN bytes of BUF in one write(2) if the fd takes them (a

@@ -140,17 +140,3 @@ log_msg (enum log_level level, const char *fmt, ...)
   va_end (ap);
   log_line (level, level <= LOG_INFO || logger.verbosity > 0, line);
 }
-
-void
-log_file_msg (enum log_level level, const char *fmt, ...)
-{
-  char line[4096];
-  va_list ap;
-
-  if (logger.file == NULL)
-    return;
-  va_start (ap, fmt);
-  vsnprintf (line, sizeof line, fmt, ap);
-  va_end (ap);
-  log_line (level, false, line);
-}

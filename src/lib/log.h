@@ -19,11 +19,6 @@ void log_close (void);
 void log_msg (enum log_level level, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 
-/* Like log_msg, but only into the log file (--log): for what stderr
- * shows in another form (the progress lines on a terminal). */
-void log_file_msg (enum log_level level, const char *fmt, ...)
-  __attribute__ ((format (printf, 2, 3)));
-
 /* The status block of stderr, for a terminal: lines kept below the log
  * lines and redrawn in place (cursor up, erase below); log lines written
  * meanwhile go above it.  ABOVE (NULL: none) is printed once above the new
