@@ -1,4 +1,5 @@
-/* The progress sink alone: its JSON events on a pipe, and its terminal
+/* The progress sink alone: its JSON events on a pipe (and when their
+ * reader goes away), and its terminal
  * block on stderr, which log lines from other threads never cut into. */
 #include "check.h"
 #include "clock.h"
@@ -8,6 +9,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -179,6 +181,39 @@ test_events_follow_every_copy (const char *dir)
   free (text);
 }
 
+/* The events' reader goes away: one warning, no more events, no SIGPIPE
+ * death (vmigrate ignores SIGPIPE, as interrupt_install does), and the
+ * copies go on reporting. */
+static void
+test_gone_reader_stops_events_only (const char *dir)
+{
+  char err_path[512];
+  struct vmerr err = { 0 };
+  int fds[2];
+
+  snprintf (err_path, sizeof err_path, "%s/stderr-epipe", dir);
+  signal (SIGPIPE, SIG_IGN);
+  CHECK (pipe (fds) == 0);
+  close (fds[0]);
+  int saved = stderr_to (err_path);
+  struct progress_opts o = { .tty = false, .events_fd = fds[1], .log_every_s = 60 };
+  struct progress_sink *s = progress_sink_new (&o, &err);
+  for (int i = 0; i < 3; i++) {
+    struct progress *p = progress_begin (s, "disk 2000", "copy", 1024);
+    progress_add (p, 1024);
+    progress_end (p, true);
+  }
+  progress_sink_free (s);
+  stderr_back (saved);
+  close (fds[1]);
+
+  char *text = slurp (err_path), *at = strstr (text, "no more are written");
+  CHECK (at != NULL && strstr (at + 1, "no more are written") == NULL);
+  CHECK (strstr (text, "(the reader is gone)") != NULL);
+  CHECK (strstr (text, "disk 2000 copy: done, 0.0 MiB in ") != NULL);
+  free (text);
+}
+
 struct chatter {
   int n;          /* log lines to write */
   struct progress *p; /* a copy to move meanwhile */
@@ -268,6 +303,7 @@ main (void)
     return 2;
   test_events_follow_every_copy (dir);
   test_terminal_block_keeps_log_lines_whole (dir);
+  test_gone_reader_stops_events_only (dir);
   char cmd[600];
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
   if (system (cmd) != 0)
