@@ -215,6 +215,8 @@ emit_event_locked (struct progress_sink *s, const struct progress *p, const char
   if (s->o.events_fd < 0 || s->events_dead)
     return;
   json_object *o = json_object_new_object ();
+  if (o == NULL)
+    return;  /* out of memory: this event is lost, the next may not be */
   json_object_object_add (o, "event", json_object_new_string (event));
   json_object_object_add (o, "label", json_object_new_string (p->label));
   json_object_object_add (o, "phase", json_object_new_string (p->phase));
@@ -238,10 +240,10 @@ emit_event_locked (struct progress_sink *s, const struct progress *p, const char
     memcpy (line, text, len);
     memcpy (line + len, "\n", 2);
     if (write_all (s->o.events_fd, line, len + 1) == -1) {
+      int e = errno;
       s->events_dead = true;
       log_warn ("progress events on file descriptor %d: %s%s; no more are written",
-                s->o.events_fd, strerror (errno),
-                errno == EPIPE ? " (the reader is gone)" : "");
+                s->o.events_fd, strerror (e), e == EPIPE ? " (the reader is gone)" : "");
     }
     free (line);
   }
@@ -468,8 +470,10 @@ progress_end (struct progress *p, bool ok)
   format_end (line, sizeof line, p, done, seconds, ok);
   log_progress_locked (s, line);
   emit_event_locked (s, p, "end", done, avg, ok ? 0 : -1, &ok, seconds);
-  fit_line (above, sizeof above, line);
-  draw_locked (s, above);
+  if (s->o.tty) {
+    fit_line (above, sizeof above, line);
+    draw_locked (s, above);
+  }
   pthread_mutex_unlock (&s->lock);
   free (p);
 }

@@ -1,6 +1,6 @@
 /* The progress sink alone: its JSON events on a pipe (and when their
- * reader goes away), and its terminal
- * block on stderr, which log lines from other threads never cut into. */
+ * reader goes away), and its terminal block on stderr, which log lines
+ * from other threads never cut into. */
 #include "check.h"
 #include "clock.h"
 #include "log.h"
