@@ -19,6 +19,15 @@ void log_close (void);
 void log_msg (enum log_level level, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 
+/* The status block of stderr, for a terminal: lines kept below the log
+ * lines and redrawn in place (cursor up, erase below); log lines written
+ * meanwhile go above it.  ABOVE (NULL: none) is printed once above the new
+ * block and stays there; BLOCK (NULL or "": none) replaces the block.
+ * Every line ends in '\n' and must fit the terminal's width, or the
+ * redraw miscounts the lines to erase.  Call it with BLOCK NULL before
+ * anything else writes to stderr. */
+void log_status (const char *above, const char *block);
+
 /* True when messages of this level are shown somewhere (avoid costly
  * formatting of debug output nobody reads). */
 bool log_enabled (enum log_level level);

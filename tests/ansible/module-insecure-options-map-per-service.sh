@@ -6,29 +6,8 @@
 requires ansible
 lab_start --tls
 "$LABCTL" vm-create --dir "$LABDIR" an01 --disks 8M --fill 10 >/dev/null
-A="$LABDIR/ansible"
-mkdir -p "$A/tmp"
-VMIGRATE_ABS="$(cd "$(dirname "$VMIGRATE")" && pwd)/$(basename "$VMIGRATE")"
-cat > "$A/vmigrate-wrapper" <<SH
-#!/bin/sh
-echo "argv \$*" >> "$A/argv.log"
-exec "$VMIGRATE_ABS" "\$@"
-SH
-chmod +x "$A/vmigrate-wrapper"
-
-module() { # NAME JSON-ARGS: run the module on localhost, output in $A/NAME.out
-    _rc=0
-    env -u VMIGRATE_CA_FILE -u OS_CACERT HOME="$A" LC_ALL=C.UTF-8 TMPDIR="$A/tmp" \
-        ANSIBLE_COLLECTIONS_PATH="$TOP/ansible" ANSIBLE_LOCAL_TEMP="$A/tmp/local" \
-        ANSIBLE_NOCOLOR=1 ANSIBLE_DEPRECATION_WARNINGS=0 ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 \
-        ansible localhost -c local -m vmigrate.vmware_to_openstack.migrate -a "$2" \
-        > "$A/$1.out" 2>&1 || _rc=$?
-    return $_rc
-}
-args() { # EXTRA-JSON
-    printf '{"vmname": "an01", "cbtsync": true, "localdiskpath": "%s", "vmigrate_path": "%s"%s}' \
-        "$VMIGRATE_LOCAL_DATASTORE" "$A/vmigrate-wrapper" "$1"
-}
+. "$TOP/tests/ansible/lib/module-lib.sh"
+args() { module_args an01 "$1"; }
 
 module vsphere-only "$(args ', "vmware_insecure": true')" && fail "OpenStack was not verified: $(cat "$A/vsphere-only.out")"
 grep -q '"exit_code": 11' "$A/vsphere-only.out" || fail "expected exit_code 11: $(cat "$A/vsphere-only.out")"

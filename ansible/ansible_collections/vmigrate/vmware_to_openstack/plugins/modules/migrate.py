@@ -32,6 +32,8 @@ description:
   - The vSphere password and the OpenStack credentials are written to 0600 files in a private
     temporary directory that is removed afterwards; they never appear on a command line or in
     the results.
+  - vmigrate reports its progress as JSON events on a pipe (C(--progress-fd)); the module
+    returns how each disk's copy ended as I(progress).
   - In check mode the module only reads (C(vmigrate status) and C(vmigrate inspect)) and
     reports what a run would do; it never creates, copies, stops or converts anything.
 author:
@@ -349,6 +351,29 @@ exit_code:
   description: vmigrate's exit status (see vmigrate(1)); 9 is a state that forbids the request.
   returned: always
   type: int
+progress:
+  description:
+    - How each copy of this run ended, from vmigrate's progress events (C(--progress-fd), see
+      vmigrate(1)), per label (C(disk KEY)) and phase (C(copy), and C(verify) with
+      verification); the last of them when the run had several windows (a cutover's catch-up
+      and final windows).
+    - A copy that failed or was interrupted has C(ok=false) and the bytes it got to.
+  returned: when not in check mode
+  type: dict
+  sample: {"disk 2000": {"copy": {"bytes": 4980736, "seconds": 0.85, "rate": 5889393, "ok": true}}}
+  contains:
+    bytes:
+      description: Bytes the copy moved (the event's C(done)).
+      type: int
+    seconds:
+      description: How long the copy took.
+      type: float
+    rate:
+      description: Its average rate, bytes per second.
+      type: int
+    ok:
+      description: The copy completed.
+      type: bool
 stderr_lines:
   description: vmigrate's human-readable output.
   returned: on failure, or with I(debug)
@@ -368,6 +393,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -532,18 +558,57 @@ class Runner(object):
             args.append("-v")
         return args + self.v2v_options()
 
-    def run(self, args):
-        """Run vmigrate ARGS; return (rc, stdout, stderr). SIGTERM on timeout."""
-        proc = subprocess.Popen([self.program()] + args, env=self.env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                universal_newlines=True)
+    def run(self, args, progress=None):
+        """Run vmigrate ARGS; return (rc, stdout, stderr). SIGTERM on timeout.
+        With a dict PROGRESS, vmigrate writes its progress events on a pipe and
+        PROGRESS gets the last end event of each copy (see read_progress)."""
+        pass_fds = ()
+        reader = None
+        if progress is not None:
+            rfd, wfd = os.pipe()
+            pass_fds = (wfd,)
+            args = ["--progress-fd", str(wfd)] + args
+            reader = threading.Thread(target=read_progress, args=(rfd, progress))
+            reader.daemon = True
+        try:
+            proc = subprocess.Popen([self.program()] + args, env=self.env, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    universal_newlines=True, pass_fds=pass_fds)
+        except Exception:
+            if reader:
+                os.close(rfd)
+            raise
+        finally:
+            for fd in pass_fds:
+                os.close(fd)  # vmigrate holds the write end now: EOF when it exits
+        if reader:
+            reader.start()
         try:
             out, err = proc.communicate(timeout=self.p["timeout"])
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGTERM)
             out, err = proc.communicate()
             err += "\nvmigrate interrupted after the timeout of %ss" % self.p["timeout"]
+        if reader:
+            reader.join(30)
         return proc.returncode, out, err
+
+
+def read_progress(fd, progress):
+    """Read vmigrate's progress events (one JSON object per line) from FD until
+    EOF; PROGRESS[label][phase] = the copy's last end event: bytes, seconds,
+    rate, ok."""
+    with os.fdopen(fd, "r", errors="replace") as f:
+        for line in f:
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(e, dict) or e.get("event") != "end" or not e.get("label"):
+                continue
+            progress.setdefault(str(e["label"]), {})[str(e.get("phase") or "copy")] = {
+                "bytes": int(e.get("done") or 0), "seconds": float(e.get("seconds") or 0),
+                "rate": int(e.get("rate") or 0), "ok": bool(e.get("ok"))}
 
 
 def summarize_disks(windows):
@@ -570,10 +635,11 @@ def migrate(module, runner):
     args = runner.common() + ["--json", "migrate", runner.vm_path(),
                               "--cbt-sync=%s" % str(p["cbtsync"]).lower(),
                               "--cutover=%s" % str(p["cutover"]).lower()]
-    rc, out, err = runner.run(args)
+    progress = {}
+    rc, out, err = runner.run(args, progress=progress)
     base = {"vm": p["vmname"], "exit_code": rc, "conversion_host": p["instanceuuid"] or "",
             "id": [], "disks": [], "windows": [], "bytes": 0, "converted": False,
-            "already_converted": False}
+            "already_converted": False, "progress": progress}
     try:
         res = json.loads(out)
     except ValueError:
