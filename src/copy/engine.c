@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "clock.h"
 #include "interrupt.h"
+#include "thread.h"
 
 #include <inttypes.h>
 #include <libnbd.h>
@@ -468,10 +469,10 @@ run_engine (const char *socket, struct target *t, const struct extent_list *list
   }
   stats->connections = nconn;
   for (; nw < nwriters; nw++)
-    if (pthread_create (&wthreads[nw], NULL, writer, &e) != 0)
+    if (thread_start (&wthreads[nw], writer, &e) != 0)
       break;
   for (; nw > 0 && nr < nconn; nr++)
-    if (pthread_create (&rthreads[nr], NULL, reader_run, &readers[nr]) != 0)
+    if (thread_start (&rthreads[nr], reader_run, &readers[nr]) != 0)
       break;
   if (nr == 0) {
     struct vmerr terr = { 0 };
@@ -528,16 +529,24 @@ copy_verify (const char *socket, struct target *t, const struct extent_list *lis
 
 int
 copy_zero_complement (struct target *t, const struct extent_list *list, int64_t capacity,
-                      struct copy_stats *stats, struct vmerr *err)
+                      struct progress *prog, struct copy_stats *stats, struct vmerr *err)
 {
+  /* Zeroing may write on a device that cannot zero by itself: in pieces,
+   * so that progress moves and a signal is heard. */
+  const int64_t piece = 1 << 30;
   int64_t pos = 0;
 
   for (size_t i = 0; i <= list->n; i++) {
     int64_t next = i < list->n ? list->v[i].offset : capacity;
-    if (next > pos) {
-      if (target_zero (t, pos, next - pos, err) == -1)
+    for (int64_t at = pos; at < next; at += piece) {
+      int64_t len = next - at < piece ? next - at : piece;
+      if (interrupted ())
+        return vmerr_set (err, VMERR_INTERRUPTED, "interrupted by signal %d while zeroing",
+                          interrupt_signal ());
+      if (target_zero (t, at, len, err) == -1)
         return -1;
-      stats->bytes_zeroed += next - pos;
+      stats->bytes_zeroed += len;
+      progress_add (prog, len);
     }
     if (i < list->n)
       pos = list->v[i].offset + list->v[i].length;

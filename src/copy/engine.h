@@ -63,8 +63,9 @@ int copy_verify (const char *socket, struct target *t, const struct extent_list 
                  const struct copy_opts *opts, struct copy_stats *stats, struct vmerr *err);
 
 /* Zero every byte of [0, CAPACITY) that LIST does not cover (a first copy
- * onto a target that is not known to read as zeroes). */
+ * onto a target that is not known to read as zeroes), reporting to PROG
+ * (may be NULL). */
 int copy_zero_complement (struct target *t, const struct extent_list *list, int64_t capacity,
-                          struct copy_stats *stats, struct vmerr *err);
+                          struct progress *prog, struct copy_stats *stats, struct vmerr *err);
 
 #endif

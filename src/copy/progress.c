@@ -16,13 +16,13 @@
 #include "progress.h"
 #include "clock.h"
 #include "log.h"
+#include "thread.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,7 +353,6 @@ progress_sink_new (const struct progress_opts *o, struct vmerr *err)
 {
   struct progress_sink *s = calloc (1, sizeof *s);
   pthread_condattr_t ca;
-  sigset_t all, old;
   int rc;
 
   if (s == NULL) {
@@ -376,12 +375,7 @@ progress_sink_new (const struct progress_opts *o, struct vmerr *err)
   pthread_condattr_setclock (&ca, CLOCK_MONOTONIC);
   pthread_cond_init (&s->wake, &ca);
   pthread_condattr_destroy (&ca);
-  /* Signals stay with the main thread: its waits rely on being cut short
-   * by SIGINT and SIGTERM. */
-  sigfillset (&all);
-  pthread_sigmask (SIG_SETMASK, &all, &old);
-  rc = pthread_create (&s->ticker, NULL, ticker, s);
-  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  rc = thread_start (&s->ticker, ticker, s);
   if (rc != 0) {
     vmerr_set (err, VMERR_FAILED, "cannot start the progress thread: %s", strerror (rc));
     pthread_cond_destroy (&s->wake);

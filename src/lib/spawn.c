@@ -91,6 +91,13 @@ spawn_start (char *const *argv, const struct spawn_opts *opts, pid_t *pid, struc
   setpgid (0, 0);
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid () != parent)
     _exit (127);
+  /* exec keeps the signal mask and ignored signals: a child started from a
+   * worker thread (signals blocked, thread.h) must still die of SIGTERM,
+   * and none inherits vmigrate's ignored SIGPIPE. */
+  sigset_t unblocked;
+  sigemptyset (&unblocked);
+  sigprocmask (SIG_SETMASK, &unblocked, NULL);
+  signal (SIGPIPE, SIG_DFL);
   if (opts->log_path) {
     /* Never through a symlink: someone could point it at a file of ours. */
     int fd = open (opts->log_path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |

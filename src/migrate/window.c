@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "target.h"
 #include "interrupt.h"
+#include "thread.h"
 #include "log.h"
 #include "source.h"
 #include "cbt.h"
@@ -192,8 +193,13 @@ run_job (struct disk_job *j)
   progress_end (co.prog, crc == 0);
   if (crc == -1)
     goto out;
-  if (complement && copy_zero_complement (t, &j->ext, sd->capacity, &j->st, err) == -1)
-    goto out;
+  if (complement) {
+    co.prog = progress_begin (j->progress, label, "zero", sd->capacity - extent_total (&j->ext));
+    crc = copy_zero_complement (t, &j->ext, sd->capacity, co.prog, &j->st, err);
+    progress_end (co.prog, crc == 0);
+    if (crc == -1)
+      goto out;
+  }
   if (target_flush (t, err) == -1)
     goto out;
   if (j->cfg->verify && j->ext.n) {
@@ -254,7 +260,7 @@ run_jobs (struct disk_job *jobs, size_t n, int parallel)
     want = sizeof th / sizeof th[0];
   pthread_mutex_init (&p.lock, NULL);
   for (; nth + 1 < want; nth++)
-    if (pthread_create (&th[nth], NULL, pool_worker, &p) != 0)
+    if (thread_start (&th[nth], pool_worker, &p) != 0)
       break;
   pool_worker (&p);  /* this thread is a worker too */
   for (size_t k = 0; k < nth; k++)

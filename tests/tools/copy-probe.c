@@ -86,7 +86,7 @@ main (int argc, char **argv)
   o.rate = rate;
   if (copy && copy_extents (argv[1], t, &l, &o, &st, &err) == -1)
     goto out;
-  if (complement >= 0 && copy_zero_complement (t, &l, complement, &st, &err) == -1)
+  if (complement >= 0 && copy_zero_complement (t, &l, complement, NULL, &st, &err) == -1)
     goto out;
   if (target_flush (t, &err) == -1)
     goto out;

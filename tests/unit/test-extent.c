@@ -63,7 +63,7 @@ test_zero_complement (void)
   if (t == NULL)
     return;
   extent_append (&l, 1024, 1024, 8192, &err);
-  CHECK (copy_zero_complement (t, &l, 8192, &st, &err) == 0);
+  CHECK (copy_zero_complement (t, &l, 8192, NULL, &st, &err) == 0);
   CHECK (st.bytes_zeroed == 8192 - 1024);
   CHECK (target_flush (t, &err) == 0);
   fd = open (path, O_RDONLY);

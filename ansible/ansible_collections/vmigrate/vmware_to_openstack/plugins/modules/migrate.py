@@ -174,6 +174,32 @@ options:
         C(--call-timeout), default 300). A server that does not answer in time fails the run
         with exit code 12.
     type: int
+  connections:
+    description:
+      - NBD connections per disk (vmigrate's C(--connections), 1-16). By default 4 when the
+        source allows multi-conn, else 1; with the VDDK transport 1, since each is an NFC
+        session that vCenter limits for all migrations together.
+    type: int
+  requests:
+    description: Reads in flight per disk (C(--requests), 1-64, default 16).
+    type: int
+  request_size:
+    description: Bytes per read (C(--request-size)), a power of two from 64K to 32M, e.g. C(2M).
+    type: str
+  parallel_disks:
+    description: Disks of the VM copied at once (C(--parallel-disks), 1-16, default 4).
+    type: int
+  verify:
+    description:
+      - After each disk's copy, read source and volume back and compare them (C(--verify)); a
+        difference fails the run with exit code 13 and records nothing for that disk.
+    type: bool
+    default: false
+  max_rate:
+    description:
+      - At most this many bytes per second for the VM, all disks together (C(--max-rate)),
+        with K, M or G, e.g. C(50M).
+    type: str
   log_file:
     description: Append vmigrate's full log (with timestamps) to this file on the conversion host.
     type: path
@@ -546,8 +572,13 @@ class Runner(object):
                 args += [flag, p[name]]
         if p["shutdown_timeout"] is not None:
             args += ["--shutdown-timeout", str(p["shutdown_timeout"])]
-        if p["call_timeout"] is not None:
-            args += ["--call-timeout", str(p["call_timeout"])]
+        for name, flag in (("call_timeout", "--call-timeout"), ("connections", "--connections"),
+                           ("requests", "--requests"), ("request_size", "--request-size"),
+                           ("parallel_disks", "--parallel-disks"), ("max_rate", "--max-rate")):
+            if p[name] is not None:
+                args += [flag, str(p[name])]
+        if p["verify"]:
+            args.append("--verify")
         if p["skipconversion"]:
             args.append("--skip-conversion")
         if p["enable_cbt"]:
@@ -762,6 +793,12 @@ def main():
         enable_cbt=dict(type="bool", default=False),
         shutdown_timeout=dict(type="int"),
         call_timeout=dict(type="int"),
+        connections=dict(type="int"),
+        requests=dict(type="int"),
+        request_size=dict(type="str"),
+        parallel_disks=dict(type="int"),
+        verify=dict(type="bool", default=False),
+        max_rate=dict(type="str"),
         log_file=dict(type="path"),
         log_dir=dict(type="path"),
         take_over=dict(type="bool", default=False),
