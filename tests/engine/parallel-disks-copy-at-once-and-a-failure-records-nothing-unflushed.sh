@@ -9,7 +9,8 @@ requires nbdkit
 lab_start
 "$LABCTL" vm-create --dir "$LABDIR" pd4 --disks 8M,8M,8M,8M --fill 60 >/dev/null
 
-# nbdkit stand-in: counts the servers running at once, slows every read
+# nbdkit stand-in: counts the servers running at once, records its signal
+# mask (started from worker threads, it must still die of SIGTERM), slows every read
 # (so copies overlap if they run together), and fails every read of the
 # disk whose file name is in $FAIL_DISK, at once.
 wrap="$LABDIR/nbdkit-wrap"
@@ -18,6 +19,7 @@ cat >"$wrap" <<EOF
 d="$LABDIR/running"; mkdir -p "\$d"
 touch "\$d/\$\$"; trap 'rm -f "\$d/\$\$"' EXIT INT TERM
 ls "\$d" | wc -l >>"$LABDIR/concurrency"
+grep -E '^Sig(Blk|Ign):' /proc/\$\$/status >>"$LABDIR/signals"
 # Filters before the plugin, their parameters after it.
 filters="--filter=delay" params="rdelay=\${RDELAY:-200ms}"
 case "\$*" in *"\${FAIL_DISK:-@none@}"*)
@@ -33,6 +35,17 @@ out=$(VMIGRATE_NBDKIT="$wrap" vmigrate --parallel-disks 1 sync pd4 2>&1) ||
     fail "window with --parallel-disks 1 failed: $out"
 assert_eq 1 "$(most_at_once)" "servers at once with --parallel-disks 1"
 assert_eq 4 "$(wc -l <"$LABDIR/concurrency")" "one server per disk"
+# No signal blocked; SIGPIPE (bit 13) and SIGTERM (bit 15) not ignored.
+$PY - "$LABDIR/signals" <<'PYEOF' || fail "nbdkit inherited blocked or ignored signals: $(cat "$LABDIR/signals")"
+import sys
+for line in open(sys.argv[1]):
+    name, mask = line.split()
+    bits = int(mask, 16)
+    if name == "SigBlk:" and bits:
+        sys.exit(1)
+    if name == "SigIgn:" and bits & ((1 << 12) | (1 << 14)):
+        sys.exit(1)
+PYEOF
 
 # Four at a time (the default): they overlap, at most 4.
 "$LABCTL" vm-write --dir "$LABDIR" pd4 --disk 0 --offset 1M --length 2M >/dev/null
