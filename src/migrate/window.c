@@ -188,11 +188,14 @@ run_job (struct disk_job *j)
   /* A fresh volume that reads as zeroes needs no zero written: its
    * allocation then equals the source's non-zero data. */
   struct copy_opts co = job_copy_opts (j);
-  co.prog = progress_begin (j->progress, label, "copy", extent_total (&j->ext));
-  int crc = j->ext.n ? copy_extents (source_socket (src), t, &j->ext, &co, &j->st, err) : 0;
-  progress_end (co.prog, crc == 0);
-  if (crc == -1)
-    goto out;
+  int crc = 0;
+  if (j->ext.n) {
+    co.prog = progress_begin (j->progress, label, "copy", extent_total (&j->ext));
+    crc = copy_extents (source_socket (src), t, &j->ext, &co, &j->st, err);
+    progress_end (co.prog, crc == 0);
+    if (crc == -1)
+      goto out;
+  }
   if (complement) {
     co.prog = progress_begin (j->progress, label, "zero", sd->capacity - extent_total (&j->ext));
     crc = copy_zero_complement (t, &j->ext, sd->capacity, co.prog, &j->st, err);
