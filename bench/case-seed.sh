@@ -69,11 +69,12 @@ while [ $r -le "$ROUNDS" ]; do
         # The floor: the same number of bytes, written sequentially in 1 MiB
         # buffered writes and fsynced once at the end, into a fresh sparse
         # file of the disk's size (no preallocation).
+        # (vmigrate's byte count rounded up to whole 1 MiB writes).
         rm -f "$target"; truncate -s "$size" "$target"
         drop_caches
-        timed "$c" fio $r "$bytes" fio --name=floor --filename="$target" --rw=write --bs=1M \
-            --size="$bytes" --ioengine=psync --direct=0 --end_fsync=1 --fallocate=none \
-            --output-format=json
+        mib=$(((bytes + 1048575) / 1048576 * 1048576))
+        fio_run "$c" $r "$mib" --name=floor --filename="$target" --rw=write --bs=1M \
+            --size="$mib" --ioengine=psync --direct=0 --end_fsync=1 --fallocate=none
         rm -f "$target"
         say "$c round $r: fio $(tail -1 "$RESULTS" | cut -f4) s"
     fi

@@ -56,21 +56,21 @@ serve() {
     echo "nbd+unix:///?socket=$W/$1.sock"
 }
 unserve() {
-    pid=$(cat "$W/$1.pid")
-    kill "$pid"
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    _pid=$(cat "$W/$1.pid")
+    kill "$_pid"
+    while kill -0 "$_pid" 2>/dev/null; do sleep 0.05; done
     rm -f "$W/$1.sock" "$W/$1.pid"
 }
 
 # The wrapper vmigrate runs as nbdkit (VMIGRATE_NBDKIT) for a VDDK-like source.
 vddk_wrapper() {
-    f="$W/nbdkit-vddk-like"
-    if [ ! -x "$f" ]; then
-        printf '#!/bin/sh\n# nbdkit with a VDDK-like cost per read (bench/lib.sh)\n' >"$f"
-        printf 'exec nbdkit %s "$@" %s\n' "$VDDK_FILTERS" "$VDDK_PARAMS" >>"$f"
-        chmod +x "$f"
+    _f="$W/nbdkit-vddk-like"
+    if [ ! -x "$_f" ]; then
+        printf '#!/bin/sh\n# nbdkit with a VDDK-like cost per read (bench/lib.sh)\n' >"$_f"
+        printf 'exec nbdkit %s "$@" %s\n' "$VDDK_FILTERS" "$VDDK_PARAMS" >>"$_f"
+        chmod +x "$_f"
     fi
-    echo "$f"
+    echo "$_f"
 }
 
 # disk_of VM [INDEX]: the VM's disk file in the lab's datastore.
@@ -81,27 +81,27 @@ disk_of() {
 
 # volume_of VM [INDEX]: the file behind the INDEXth Cinder volume of VM.
 volume_of() {
-    id=$("$LABCTL" volumes --dir "$VMIGRATE_LAB_DIR" --vm "$1" | $PY -c 'import json, sys
+    _id=$("$LABCTL" volumes --dir "$VMIGRATE_LAB_DIR" --vm "$1" | $PY -c 'import json, sys
 vols = sorted(json.load(sys.stdin), key=lambda v: int(v["metadata"]["vmigrate_disk_key"]))
 print(vols[int(sys.argv[1])]["id"])' "${2:-0}")
-    echo "$VMIGRATE_LAB_DIR/volumes/$id.img"
+    echo "$VMIGRATE_LAB_DIR/volumes/$_id.img"
 }
 
 # new_vm NAME IMAGE [IMAGE...]: a VM whose disks hold copies of the images.
 # The first disk comes in with vm-create --image; the others are written
 # into their files and recorded as guest writes with vm-track.
 new_vm() {
-    name=$1; shift
-    sizes=""
-    for img in "$@"; do sizes="${sizes:+$sizes,}$(file_size "$img")"; done
-    "$LABCTL" vm-create --dir "$VMIGRATE_LAB_DIR" "$name" --disks "$sizes" --image "$1" >/dev/null
-    i=0
-    for img in "$@"; do
-        if [ $i -gt 0 ]; then
-            cp --sparse=always "$img" "$(disk_of "$name" $i)"
-            "$LABCTL" vm-track --dir "$VMIGRATE_LAB_DIR" "$name" --disk $i --from-diff /dev/null >/dev/null
+    _name=$1; shift
+    _sizes=""
+    for _img in "$@"; do _sizes="${_sizes:+$_sizes,}$(file_size "$_img")"; done
+    "$LABCTL" vm-create --dir "$VMIGRATE_LAB_DIR" "$_name" --disks "$_sizes" --image "$1" >/dev/null
+    _i=0
+    for _img in "$@"; do
+        if [ $_i -gt 0 ]; then
+            cp --sparse=always "$_img" "$(disk_of "$_name" $_i)"
+            "$LABCTL" vm-track --dir "$VMIGRATE_LAB_DIR" "$_name" --disk $_i --from-diff /dev/null >/dev/null
         fi
-        i=$((i + 1))
+        _i=$((_i + 1))
     done
 }
 
@@ -110,27 +110,40 @@ new_vm() {
 # start to last disk's end, nbdkit start included), TOOL-window: the whole
 # window as vmigrate reports it, TOOL-snapshot: the lab's CreateSnapshot.
 sync_vm() {
-    c=$1 t=$2 r=$3 vm=$4; shift 4
-    out="$W/$c-$t-$r"
-    "$VMIGRATE" --transport local sync "$vm" --json --log "$out.log" "$@" >"$out.json" 2>"$out.err" ||
-        die "$c: vmigrate sync $vm failed: $(tail -3 "$out.err")"
-    bytes=$($PY "$LIBPY" json "$out.json" windows 0 bytes)
-    record "$c" "$t" "$r" "$($PY "$LIBPY" logspan "$out.log")" "$bytes"
-    record "$c" "$t-window" "$r" "$($PY "$LIBPY" json "$out.json" windows 0 seconds)" "$bytes"
-    record "$c" "$t-snapshot" "$r" "$($PY "$LIBPY" logsnap "$out.log")" "$bytes"
-    ndisks=$($PY -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["volumes"]))' "$out.json")
-    i=0
-    while [ $i -lt "$ndisks" ]; do
-        same "$(disk_of "$vm" $i)" "$(volume_of "$vm" $i)" "$c: vmigrate disk $i"
-        i=$((i + 1))
+    _c=$1 _t=$2 _r=$3 _vm=$4; shift 4
+    _out="$W/$_c-$_t-$_r"
+    "$VMIGRATE" --transport local sync "$_vm" --json --log "$_out.log" "$@" >"$_out.json" 2>"$_out.err" ||
+        die "$_c: vmigrate sync $_vm failed: $(tail -3 "$_out.err")"
+    _bytes=$($PY "$LIBPY" json "$_out.json" windows 0 bytes)
+    record "$_c" "$_t" "$_r" "$($PY "$LIBPY" logspan "$_out.log")" "$_bytes"
+    record "$_c" "$_t-window" "$_r" "$($PY "$LIBPY" json "$_out.json" windows 0 seconds)" "$_bytes"
+    record "$_c" "$_t-snapshot" "$_r" "$($PY "$LIBPY" logsnap "$_out.log")" "$_bytes"
+    _ndisks=$($PY -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["volumes"]))' "$_out.json")
+    _i=0
+    while [ $_i -lt "$_ndisks" ]; do
+        same "$(disk_of "$_vm" $_i)" "$(volume_of "$_vm" $_i)" "$_c: vmigrate disk $_i"
+        _i=$((_i + 1))
     done
 }
 
-# timed CASE TOOL ROUND BYTES COMMAND...: run COMMAND (its stdout to a log),
-# record its wall time.
+# timed CASE TOOL ROUND BYTES COMMAND...: run COMMAND (stdout in
+# $W/CASE-TOOL-ROUND.out, stderr in .err), record its wall time.
 timed() {
-    c=$1 t=$2 r=$3 b=$4; shift 4
-    t0=$(now)
-    "$@" >"$W/$c-$t-$r.out" 2>&1 || die "$c: $t failed: $(tail -3 "$W/$c-$t-$r.out")"
-    record "$c" "$t" "$r" "$(since "$t0")" "$b"
+    _c=$1 _t=$2 _r=$3 _b=$4; shift 4
+    _t0=$(now)
+    "$@" >"$W/$_c-$_t-$_r.out" 2>"$W/$_c-$_t-$_r.err" || die "$_c: $_t failed: $(tail -3 "$W/$_c-$_t-$_r.err")"
+    record "$_c" "$_t" "$_r" "$(since "$_t0")" "$_b"
+}
+
+# fio_run CASE ROUND BYTES FIO-OPTIONS...: run fio, check it wrote BYTES, and
+# record fio's own job_runtime: its I/O and end_fsync, not the ~0.5 s fio
+# takes to start (which would flatter whoever is compared with the floor).
+fio_run() {
+    _c=$1 _r=$2 _b=$3; shift 3
+    fio "$@" --output-format=json >"$W/$_c-fio-$_r.json" 2>"$W/$_c-fio-$_r.err" ||
+        die "$_c: fio failed: $(tail -3 "$W/$_c-fio-$_r.err")"
+    _w=$($PY "$LIBPY" json "$W/$_c-fio-$_r.json" jobs 0 write io_bytes)
+    [ "$_w" = "$_b" ] || die "$_c: fio wrote $_w bytes, not $_b"
+    record "$_c" fio "$_r" "$($PY "$LIBPY" json "$W/$_c-fio-$_r.json" jobs 0 job_runtime |
+        awk '{ printf "%.3f", $1 / 1000 }')" "$_b"
 }
