@@ -190,7 +190,7 @@ def cmd_report(results, notes_path, out):
                      "%.2f" % r if r else "-"])
         targets.append(("4-disk VM: parallel >= 3x one at a time", r, 3))
     if "scale" in runs:
-        big, small = med(runs, "scale", "big"), med(runs, "scale", "small")
+        big, small = med(runs, "scale", "big-window"), med(runs, "scale", "small-window")
         rss_big = med(runs, "scale", "big-rss", 1)
         rss_small = med(runs, "scale", "small-rss", 1)
         rows.append(["first window, %s virtual, %s allocated" % (notes.get("scale.big"),
@@ -206,8 +206,8 @@ def cmd_report(results, notes_path, out):
         worst = max(v for v in (rss_big, rss_small) if v is not None) / 1024
         targets.append(("peak RSS <= 256 MiB at any size", worst, 256, False))
     if "idle" in runs:
-        w = med(runs, "idle", "window")
-        snap = med(runs, "idle", "snapshot")
+        w = med(runs, "idle", "vmigrate-window")
+        snap = med(runs, "idle", "vmigrate-snapshot")
         rows.append(["window with nothing to copy (%s virtual, %s allocated)"
                      % (notes.get("scale.small"), notes.get("scale.alloc")),
                      "%s (of which %s in the lab's CreateSnapshot)" % (fmt_s(w), fmt_s(snap)),

@@ -109,10 +109,11 @@ new_vm() {
 # Records TOOL: copy + flush of all disks, from vmigrate's log (first disk's
 # start to last disk's end, nbdkit start included), TOOL-window: the whole
 # window as vmigrate reports it, TOOL-snapshot: the lab's CreateSnapshot.
+# With BENCH_TIME_V=FILE, vmigrate runs under /usr/bin/time -v -o FILE.
 sync_vm() {
     _c=$1 _t=$2 _r=$3 _vm=$4; shift 4
     _out="$W/$_c-$_t-$_r"
-    "$VMIGRATE" --transport local sync "$_vm" --json --log "$_out.log" "$@" >"$_out.json" 2>"$_out.err" ||
+    ${BENCH_TIME_V:+/usr/bin/time -v -o "$BENCH_TIME_V"} "$VMIGRATE" --transport local sync "$_vm" --json --log "$_out.log" "$@" >"$_out.json" 2>"$_out.err" ||
         die "$_c: vmigrate sync $_vm failed: $(tail -3 "$_out.err")"
     _bytes=$($PY "$LIBPY" json "$_out.json" windows 0 bytes)
     record "$_c" "$_t" "$_r" "$($PY "$LIBPY" logspan "$_out.log")" "$_bytes"
