@@ -126,12 +126,14 @@ def verdict(value, target, larger_is_better=True):
 
 def cmd_report(results, notes_path, out):
     runs = load(results)
-    notes, remarks = {}, []
+    notes, remarks, calib = {}, [], []
     for line in open(notes_path):
         k, _, v = line.rstrip("\n").partition("\t")
         notes[k] = v
         if k == "remark":
             remarks.append(v)
+        if k.endswith(".calibration"):
+            calib.append("%s: %s" % (k.split(".")[0], v))
     rows, targets = [], []
 
     def seed(case, label, fio):
@@ -241,6 +243,10 @@ def cmd_report(results, notes_path, out):
         larger = t[3] if len(t) > 3 else True
         shown = "%.2f" % value if value is not None else "-"
         o.append("| %s | %s | %s |" % (name, shown, verdict(value, goal, larger)))
+    if calib:
+        o.append("\n## nbdcopy's flags: each tried once before the rounds, the fastest kept\n")
+        for c in calib:
+            o.append("- " + c)
     if remarks:
         o.append("\n## Remarks\n")
         for r in remarks:
