@@ -124,6 +124,56 @@ def verdict(value, target, larger_is_better=True):
     return "**met**" if ok else "**not met**"
 
 
+def reasons(runs):
+    """Where the time went, for the targets that are not met: sentences
+    computed from the run's own numbers."""
+    out = []
+    for case in ("seed", "seed-vddk", "delta", "delta-vddk"):
+        ours, win = med(runs, case, "vmigrate"), med(runs, case, "vmigrate-window")
+        snap = med(runs, case, "vmigrate-snapshot")
+        if ours and win:
+            out.append("%s: the copy is %.2f s of a %.2f s window; %.2f s of the rest is the "
+                       "lab's CreateSnapshot (it copies the disk's data into the snapshot file, "
+                       "where vSphere would start a redo log)" % (case, ours, win, snap or 0))
+    ours, floor = med(runs, "seed", "vmigrate"), med(runs, "seed", "fio")
+    ref = med(runs, "seed", "nbdcopy")
+    if ours and floor and ref:
+        out.append("first window: vmigrate reaches %.2f of the fio write floor, nbdcopy %.2f: "
+                   "%s" % (floor / ours, floor / ref,
+                           "both are far from the floor, so neither is held up by the target's "
+                           "writes alone" if floor / ours < 0.8 and floor / ref < 0.8 else
+                           "the target's writes bound both"))
+    ours, floor = med(runs, "delta", "vmigrate"), med(runs, "delta", "fio")
+    if ours and floor and floor / ours < 0.8:
+        out.append("delta window: the fio replay floor writes %.0f MiB in %.2f s without reading "
+                   "anything; vmigrate's %.2f s include starting nbdkit, the NBD reads and a "
+                   "Cinder metadata update (fixed costs that weigh more the smaller the delta)"
+                   % (med(runs, "delta", "fio", 1) / 1048576, floor, ours))
+    go, floor = med(runs, "delta", "go-direct"), med(runs, "delta", "fio")
+    if go and floor:
+        out.append("delta window: the fio replay floor bounds the ratio to the Go algorithm: a "
+                   "copy as fast as writing alone would be %.2fx the Go algorithm (target 3x)"
+                   % (go / floor))
+    par, ser = med(runs, "multi", "parallel"), med(runs, "multi", "serial")
+    if par and ser and ser / par < 1.25:
+        out.append("4-disk VM: --parallel-disks 4 takes %.2f s and --parallel-disks 1 %.2f s: "
+                   "no gain, so this build copies the disks one after another whatever the flag "
+                   "says (or the machine's 2 cores and one disk are the bound)" % (par, ser))
+    big, small = med(runs, "scale", "big-window"), med(runs, "scale", "small-window")
+    bc, sc = med(runs, "scale", "big"), med(runs, "scale", "small")
+    if big and small and big / small > 1.5:
+        out.append("1 TiB disk: its window takes %.2f s more than the 64 GiB one, while the copies "
+                   "take %.2f s and %.2f s: the difference is outside the copy, in changed-area "
+                   "planning (QueryChangedDiskAreas paged over the whole disk)"
+                   % (big - small, bc or 0, sc or 0))
+    w, snap = med(runs, "idle", "vmigrate-window"), med(runs, "idle", "vmigrate-snapshot")
+    if w and w > 1:
+        out.append("zero-change window: %.2f s, of which %.2f s is the lab's CreateSnapshot and "
+                   "%.2f s vmigrate's own calls (vSphere, Cinder attach/detach and their polls)"
+                   % (w, snap or 0, w - (snap or 0)))
+    return out
+
+
 def cmd_report(results, notes_path, out):
     runs = load(results)
     notes, remarks, calib = {}, [], []
@@ -160,14 +210,15 @@ def cmd_report(results, notes_path, out):
             return
         ours, b = med(runs, case, "vmigrate"), med(runs, case, "vmigrate", 1)
         go_d, go_b = med(runs, case, "go-direct"), med(runs, case, "go-buffered")
-        cells = ["Go algorithm O_DIRECT %s (%s)" % (fmt_s(go_d), mibs(b, go_d))]
+        ab = med(runs, case, "go-direct", 1)  # the areas' bytes (vmigrate may merge gaps)
+        cells = ["Go algorithm O_DIRECT %s (%s)" % (fmt_s(go_d), mibs(ab, go_d))]
         ratios = ["%.2f vs Go O_DIRECT" % ratio(go_d, ours) if go_d else "-"]
         if go_b is not None:
-            cells.append("buffered %s (%s)" % (fmt_s(go_b), mibs(b, go_b)))
+            cells.append("buffered %s (%s)" % (fmt_s(go_b), mibs(ab, go_b)))
             ratios.append("%.2f vs Go buffered" % ratio(go_b, ours))
         if fio:
             floor = med(runs, case, "fio")
-            cells.append("fio replay floor %s (%s)" % (fmt_s(floor), mibs(b, floor)))
+            cells.append("fio replay floor %s (%s)" % (fmt_s(floor), mibs(ab, floor)))
             ratios.append("%.2f of the floor" % ratio(floor, ours) if floor else "-")
             targets.append(("%s: >= 0.8x the fio replay floor" % label, ratio(floor, ours), 0.8))
         rows.append([label + " (%s areas, %.0f MiB)" % (notes.get(case + ".areas", "?"),
@@ -216,6 +267,7 @@ def cmd_report(results, notes_path, out):
                      "", ""])
         targets.append(("zero-change window <= 1 s", w, 1, False))
 
+    why = reasons(runs)
     o = []
     o.append("# Performance\n")
     o.append("Measured by `make bench` (bench/README.md says how each case is measured and what")
@@ -247,6 +299,10 @@ def cmd_report(results, notes_path, out):
         o.append("\n## nbdcopy's flags: each tried once before the rounds, the fastest kept\n")
         for c in calib:
             o.append("- " + c)
+    if why:
+        o.append("\n## What the numbers say (computed from this run)\n")
+        for w in why:
+            o.append("- " + w)
     if remarks:
         o.append("\n## Remarks\n")
         for r in remarks:
