@@ -293,7 +293,7 @@ def cmd_report(results, notes_path, out):
     for t in targets:
         name, value, goal = t[0], t[1], t[2]
         larger = t[3] if len(t) > 3 else True
-        shown = "%.2f" % value if value is not None else "-"
+        shown = "%.3f" % value if value is not None else "-"
         o.append("| %s | %s | %s |" % (name, shown, verdict(value, goal, larger)))
     if calib:
         o.append("\n## nbdcopy's flags: each tried once before the rounds, the fastest kept\n")
