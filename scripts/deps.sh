@@ -2,6 +2,7 @@
 # Install every Debian 12 package that vmigrate's build, lab, tests and demo need.
 # Idempotent: quiet and quick when everything is already present.
 #   deps.sh [--fuzz]    --fuzz: also what make fuzz needs (clang, libFuzzer)
+#   deps.sh --bench     also what make bench needs (fio, the write floor)
 set -eu
 
 PACKAGES="
@@ -45,6 +46,11 @@ fdisk
 # need them: it replays the corpus with the normal compiler.
 if [ "${1:-}" = "--fuzz" ]; then
     PACKAGES="$PACKAGES clang libclang-rt-14-dev"
+fi
+# make bench only: fio measures the write floor the copies are held to
+# (bench/README.md).  nbdcopy (libnbd-bin) and nbdkit are in the list above.
+if [ "${1:-}" = "--bench" ]; then
+    PACKAGES="$PACKAGES fio"
 fi
 
 missing=""
