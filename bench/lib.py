@@ -4,9 +4,9 @@
   lib.py areas VM-TRACK-JSON OUT        changed areas as "OFFSET LENGTH" lines;
                                         prints "COUNT BYTES"
   lib.py fiolog AREAS TARGET OUT        an fio version 2 iolog writing exactly AREAS
-  lib.py logspan LOG                    seconds from the first disk's "copy of"
-                                        line to the last disk's "MiB in" line of
-                                        a vmigrate --log file (copy + flush of
+  lib.py logspan LOG                    seconds from the "copying N disks" line
+                                        to the last disk's "MiB in" line of a
+                                        vmigrate --log file (copy + flush of
                                         every disk, nbdkit start included)
   lib.py logsnap LOG                    seconds from "window for VM" to
                                         "snapshot ... taken" (the lab's snapshot)
@@ -52,7 +52,11 @@ def log_lines(path):
 def cmd_logspan(path):
     start = end = None
     for t, msg in log_lines(path):
-        if re.match(r"disk \d+: (full|delta) copy of", msg) and start is None:
+        # The copies start after planning and attaching (older builds: at
+        # the first disk's plan line).
+        if re.match(r"copying \d+ disks?, up to", msg):
+            start = t
+        elif re.match(r"disk \d+: (full|delta) copy of", msg) and start is None:
             start = t
         if re.match(r"disk \d+: [\d.]+ MiB in ", msg):
             end = t

@@ -342,6 +342,8 @@ copy_disks (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
     if ((jobs[i].ext.n > 0 || job_zeroes_rest (&jobs[i])) &&
         volume_attach (vx, jobs[i].wd->vol, err) == -1)
       goto out;
+  log_info ("copying %zu disk%s, up to %d at a time", n, n == 1 ? "" : "s",
+            cfg->parallel_disks < (int) n ? cfg->parallel_disks : (int) n);
   run_jobs (jobs, n, cfg->parallel_disks);
   /* Record every disk whose data is flushed, even when another failed:
    * the next window then copies only what it must. */
