@@ -156,7 +156,7 @@ call_once (struct vs_conn *c, const char *method, const char *this_type,
             c->api_version ? c->api_version : "8.0.2.0");
   /* Read-only calls may be resent after a dropped connection. */
   int flags = strncmp (method, "Retrieve", 8) == 0 || strncmp (method, "Find", 4) == 0 ||
-              strcmp (method, "QueryChangedDiskAreas") == 0 ||
+              strcmp (method, "QueryChangedDiskAreas") == 0 || strcmp (method, "WaitForUpdatesEx") == 0 ||
               strcmp (method, "ContinueRetrievePropertiesEx") == 0 ? HTTP_IDEMPOTENT : 0;
   if (http_request (c->http, "POST", c->url, headers, envelope, strlen (envelope), flags,
                     &resp, err) == -1) {
