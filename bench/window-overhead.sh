@@ -21,7 +21,7 @@ trap '"$labctl" stop --dir "$dir" >/dev/null 2>&1; rm -rf "$dir"' EXIT INT TERM
 "$labctl" start --dir "$dir" >/dev/null
 . "$dir/lab.env"
 
-qcda() { grep -c "soap QueryChangedDiskAreas\$" "$dir/logs/vsphere.log" || true; }
+qcda() { grep -c "soap QueryChangedDiskAreas\$" "$dir/logs/vsphere.log" 2>/dev/null || true; }
 
 # sync VM: "window-seconds wall-seconds QueryChangedDiskAreas-calls"
 sync_vm() {
