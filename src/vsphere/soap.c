@@ -111,7 +111,8 @@ vs_reply_parse (const char *method, const char *body, size_t len, long status, x
     return vmerr_set (err, VMERR_VSPHERE, "vSphere %s: the reply is too large (%zu bytes)",
                       method, len);
   doc = xmlReadMemory (body, (int) len, "reply.xml", NULL,
-                       XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+                       XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+                       XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
   first = first_element (doc ? soap_body (doc) : NULL);
   if (first == NULL) {
     vmerr_set (err, VMERR_VSPHERE, "vSphere %s: the reply is not a SOAP envelope (HTTP %ld)",
