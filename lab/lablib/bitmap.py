@@ -1,4 +1,7 @@
-"""Block bitmaps at CBT granularity (64 KiB), stored compactly in JSON."""
+"""Block bitmaps at CBT granularity (64 KiB), stored compactly in JSON: as
+their runs of set blocks, so that reading one back costs what it holds, not
+the size of the disk (a 1 TiB disk has 16 Mi blocks)."""
+import array
 import base64
 import re
 import zlib
@@ -7,8 +10,11 @@ BLOCK = 64 * 1024  # CBT tracking granularity of the lab
 
 # Searches that skip runs of empty or full bytes at C speed: what scanning a
 # bitmap costs then follows the runs it finds, not the size of the disk.
-_ANY_SET = re.compile(rb"[^\x00]")
-_ANY_CLEAR = re.compile(rb"[^\xff]")
+# (A repeated literal is matched about ten times faster than a negated class.)
+_EMPTY_BYTES = re.compile(rb"\x00*")
+_FULL_BYTES = re.compile(rb"\xff*")
+
+_RUNS = "runs:"  # encoding: this, then base64 of zlib of (first, count) uint64 pairs
 
 
 def _lowest_bit(v):
@@ -26,10 +32,36 @@ class Bitmap:
 
     @classmethod
     def decode(cls, nblocks, text):
-        return cls(nblocks, zlib.decompress(base64.b64decode(text)) if text else None)
+        if not text:
+            return cls(nblocks)
+        if not text.startswith(_RUNS):  # a bit per block (labs made before runs)
+            return cls(nblocks, zlib.decompress(base64.b64decode(text)))
+        bm = cls(nblocks)
+        pairs = array.array("Q")
+        pairs.frombytes(zlib.decompress(base64.b64decode(text[len(_RUNS):])))
+        for i in range(0, len(pairs) - 1, 2):
+            bm._fill(pairs[i], pairs[i + 1])
+        return bm
 
     def encode(self):
-        return base64.b64encode(zlib.compress(bytes(self.bits))).decode()
+        pairs = array.array("Q")
+        for first, n in self.runs():
+            pairs.extend((first, n))
+        return _RUNS + base64.b64encode(zlib.compress(pairs.tobytes())).decode()
+
+    def _fill(self, first, n):
+        """Mark blocks [first, first+n) (whole bytes at once)."""
+        b, end = first, min(first + n, self.nblocks)
+        while b < end and b & 7:
+            self.bits[b >> 3] |= 1 << (b & 7)
+            b += 1
+        full = (end - b) >> 3
+        if full > 0:
+            self.bits[b >> 3:(b >> 3) + full] = b"\xff" * full
+            b += full << 3
+        while b < end:
+            self.bits[b >> 3] |= 1 << (b & 7)
+            b += 1
 
     def set_range(self, offset, length):
         """Mark every block touched by [offset, offset+length); return how
@@ -72,10 +104,10 @@ class Bitmap:
             b = (b | 7) + 1
         if b >= end:
             return end
-        m = (_ANY_SET if want_set else _ANY_CLEAR).search(self.bits, b >> 3, (end + 7) >> 3)
-        if m is None:
+        endbyte = (end + 7) >> 3
+        i = (_EMPTY_BYTES if want_set else _FULL_BYTES).match(self.bits, b >> 3, endbyte).end()
+        if i >= endbyte:
             return end
-        i = m.start()
         return min(i * 8 + _lowest_bit(self.bits[i] ^ flip), end)
 
     def runs(self, first=0, end=None):
