@@ -26,6 +26,7 @@ qcda() { grep -c "soap QueryChangedDiskAreas\$" "$dir/logs/vsphere.log" 2>/dev/n
 # sync VM: "window-seconds wall-seconds QueryChangedDiskAreas-calls"
 sync_vm() {
     q0=$(qcda)
+    sync  # the disk data vm-create wrote is not written back during the run
     t0=$(date +%s.%N)
     js=$("$vmigrate" --transport local sync "$1" --json 2>/dev/null)
     t1=$(date +%s.%N)
