@@ -14,8 +14,9 @@ from .vsphere_mutations import MUTATIONS
 # Defaults of the run-time knobs (labctl fault set KEY=VALUE changes them).
 KNOB_DEFAULTS = {
     "cbt_page_areas": 2000,          # max changedArea entries in one reply
-    "cbt_page_bytes": 1 << 30,       # max disk span examined by one reply
-    "task_step_seconds": 0.3,        # queued -> running -> done pacing
+    "cbt_page_bytes": 0,             # max disk span examined by one reply (0: the rest
+                                     #    of the disk, as vCenter: only the areas bound it)
+    "task_step_seconds": 0.15,       # queued -> running -> done pacing (a task: 2 steps)
     "session_ttl": 1800,             # vSphere idle session lifetime (s)
     "token_ttl": 3600,               # Keystone token lifetime (s)
     "status_delay": 0.3,             # Cinder creating/attaching/... delay (s)

@@ -185,10 +185,11 @@ def pick_blocks(rnd, size, percent):
     nblocks = size // BLOCK
     target = int(nblocks * percent / 100)
     bm = Bitmap(nblocks)
-    while bm.count() < target:
+    count = 0  # blocks marked so far (counting the bitmap each time is O(disk))
+    while count < target:
         start = rnd.randrange(nblocks)
-        n = min(rnd.randint(1, 16), nblocks - start, max(1, target - bm.count()))
-        bm.set_range(start * BLOCK, n * BLOCK)
+        n = min(rnd.randint(1, 16), nblocks - start, max(1, target - count))
+        count += bm.set_range(start * BLOCK, n * BLOCK)
     return [(s * BLOCK, n * BLOCK) for s, n in bm.runs()]
 
 
@@ -265,6 +266,12 @@ def file_hash(path, nbytes=None):
             h.update(chunk)
             left -= len(chunk)
     return h.hexdigest()
+
+
+def vm_disk_file(labdir, name, index):
+    """{"path", "capacity"} of a VM's disk now."""
+    d = _disk(get_vm(store(labdir).read(), name), index)
+    return {"path": disk_path(labdir, d["file"]), "capacity": d["capacity"]}
 
 
 def vm_hash(labdir, name, index, snapshot=None):
@@ -424,7 +431,8 @@ def changed_areas(labdir, vm, snap, device_key, start, change_id):
     else:
         bm = _delta(live, target_cid, change_id, nblocks)
     k = faults.knobs(labdir)
-    end = min(cap, start + max(int(k["cbt_page_bytes"]), BLOCK))
+    span = int(k["cbt_page_bytes"])
+    end = cap if span <= 0 else min(cap, start + max(span, BLOCK))
     areas = []
     for b, n in bm.runs(start // BLOCK, (end + BLOCK - 1) // BLOCK):
         a0 = max(b * BLOCK, start)

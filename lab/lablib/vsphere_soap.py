@@ -94,6 +94,10 @@ class Handler(LabHandler):
 
     def do_POST(self):
         body = self.read_body()
+        # A task's clock starts when its request arrives, as in vCenter,
+        # which answers at once and does the work while the task runs (the
+        # lab copies snapshot disks before it answers).
+        self.received = time.time()
         k = faults.knobs(self.labdir)
         self.w = Writer(k["soap_xsi_prefix"], k["soap_xsd_prefix"])
         self.knobs = k
@@ -510,7 +514,7 @@ class Handler(LabHandler):
         moref = model.new_id(st, "task")
         st["tasks"][moref] = {"moref": moref, "method": method, "description_id": desc,
                               "entity_type": entity_type, "entity": entity, "entity_name": name,
-                              "created": time.time(), "step": float(self.knobs["task_step_seconds"]),
+                              "created": self.received, "step": float(self.knobs["task_step_seconds"]),
                               "user": model.USER, "result": result, "error": error}
         # Keep the task list bounded like vCenter's recent tasks.
         for old in sorted(st["tasks"], key=lambda k: st["tasks"][k]["created"])[:-200]:

@@ -67,6 +67,12 @@ http_set_default_timeout (long seconds)
     default_timeout_s = seconds;
 }
 
+long
+http_timeout (const struct http_client *c)
+{
+  return c->opts.timeout_s;
+}
+
 struct http_client *
 http_new (const struct http_opts *opts, struct vmerr *err)
 {

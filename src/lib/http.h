@@ -43,6 +43,9 @@ void http_set_default_timeout (long seconds);
 struct http_client *http_new (const struct http_opts *opts, struct vmerr *err);
 void http_free (struct http_client *c);
 
+/* The most one call of C may take, retries included (its timeout_s). */
+long http_timeout (const struct http_client *c);
+
 /* Perform METHOD URL with optional extra header lines (NULL-terminated
  * array) and body.  Returns 0 with *resp filled for any HTTP status (the
  * caller judges it), -1 with err set when no usable answer came (after

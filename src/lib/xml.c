@@ -49,16 +49,25 @@ xml_child_text (const xmlNode *node, const char *name)
 bool
 xml_child_int64 (const xmlNode *node, const char *name, int64_t *out)
 {
-  char *t = xml_child_text (node, name), *end;
+  const xmlNode *c = xml_child (node, name);
+  char *copy = NULL, *end;
+  const char *t;
   long long v;
   bool ok;
 
-  if (t == NULL)
+  if (c == NULL)
+    return false;
+  /* One text node, the usual case: read it in place (a reply of 2000
+   * changed areas has 4000 of these). */
+  if (c->children && c->children == c->last && c->children->type == XML_TEXT_NODE &&
+      c->children->content)
+    t = (const char *) c->children->content;
+  else if ((t = copy = xml_text (c)) == NULL)
     return false;
   errno = 0;
   v = strtoll (t, &end, 10);
   ok = errno == 0 && end != t && *end == '\0';
-  free (t);
+  free (copy);
   if (ok)
     *out = v;
   return ok;

@@ -165,8 +165,10 @@ int
 os_cinder_wait (struct os_conn *c, const char *kind, const char *id, const char *want,
                 int timeout_s, json_object **last, struct vmerr *err)
 {
-  /* Not interruptible: detaching in cleanup waits here too. */
-  struct wait_spec spec = { .timeout_s = timeout_s, .first_delay_s = 0.2, .max_delay_s = 2 };
+  /* Not interruptible: detaching in cleanup waits here too.  The first
+   * checks come soon (a status may change within a fraction of a second),
+   * later ones back off. */
+  struct wait_spec spec = { .timeout_s = timeout_s, .first_delay_s = 0.05, .max_delay_s = 2 };
   char collection[32];
   struct status_probe p = { c, kind, collection, id, want, false, NULL };
   enum wait_result r;

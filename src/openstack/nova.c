@@ -197,7 +197,8 @@ int
 os_device_wait (const char *dir, const char *volume_id, bool present, int timeout_s,
                 char **path, struct vmerr *err)
 {
-  struct wait_spec spec = { .timeout_s = timeout_s, .first_delay_s = 0.1, .max_delay_s = 1 };
+  /* A local stat: cheap to look often. */
+  struct wait_spec spec = { .timeout_s = timeout_s, .first_delay_s = 0.02, .max_delay_s = 0.25 };
   char *p = os_device_path (dir, volume_id);
 
   if (path)

@@ -107,7 +107,8 @@ serving (void *opaque, struct vmerr *err)
 static int
 wait_ready (struct source *s, const char *prog, struct vmerr *err)
 {
-  static const struct wait_spec spec = { .timeout_s = READY_TIMEOUT_S, .first_delay_s = 0.05,
+  /* nbdkit serves within tens of milliseconds: look soon, then every 50 ms. */
+  static const struct wait_spec spec = { .timeout_s = READY_TIMEOUT_S, .first_delay_s = 0.005,
                                          .max_delay_s = 0.05 };
   struct ready_probe p = { s, prog };
 

@@ -111,7 +111,8 @@ vs_reply_parse (const char *method, const char *body, size_t len, long status, x
     return vmerr_set (err, VMERR_VSPHERE, "vSphere %s: the reply is too large (%zu bytes)",
                       method, len);
   doc = xmlReadMemory (body, (int) len, "reply.xml", NULL,
-                       XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+                       XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+                       XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
   first = first_element (doc ? soap_body (doc) : NULL);
   if (first == NULL) {
     vmerr_set (err, VMERR_VSPHERE, "vSphere %s: the reply is not a SOAP envelope (HTTP %ld)",
@@ -156,7 +157,7 @@ call_once (struct vs_conn *c, const char *method, const char *this_type,
             c->api_version ? c->api_version : "8.0.2.0");
   /* Read-only calls may be resent after a dropped connection. */
   int flags = strncmp (method, "Retrieve", 8) == 0 || strncmp (method, "Find", 4) == 0 ||
-              strcmp (method, "QueryChangedDiskAreas") == 0 ||
+              strcmp (method, "QueryChangedDiskAreas") == 0 || strcmp (method, "WaitForUpdatesEx") == 0 ||
               strcmp (method, "ContinueRetrievePropertiesEx") == 0 ? HTTP_IDEMPOTENT : 0;
   if (http_request (c->http, "POST", c->url, headers, envelope, strlen (envelope), flags,
                     &resp, err) == -1) {

@@ -6,8 +6,10 @@
 
 /* Not thread-safe: calls on one vs_conn come from one thread at a time. */
 
-/* Wait for a Task to finish (polling info with backoff: tasks may be done
- * at the first poll or take minutes).  On success *result (if given) gets
+/* Wait for a Task to finish: WaitForUpdatesEx on a PropertyFilter of its
+ * info.state, which answers when the state changes (tasks may be done at
+ * once or take minutes); servers without filters are polled, fast at
+ * first, then backing off.  On success *result (if given) gets
  * info.result's text, e.g. the snapshot moref.  On task error, err holds
  * the task's localized message and FAULT (if given) its fault type. */
 int vs_task_wait (struct vs_conn *c, const char *task, const char *what, int timeout_s,
