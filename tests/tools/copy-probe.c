@@ -8,6 +8,7 @@
  * Copies the extents (not with verify-only), zeroes the complement when
  * asked, flushes, verifies when asked, prints "read R written W zeroed Z
  * compared C connections N" and exits with the error's code. */
+#include "clock.h"
 #include "engine.h"
 #include "interrupt.h"
 #include "log.h"
@@ -88,8 +89,10 @@ main (int argc, char **argv)
     goto out;
   if (complement >= 0 && copy_zero_complement (t, &l, complement, NULL, &st, &err) == -1)
     goto out;
+  double f0 = clock_now ();
   if (target_flush (t, &err) == -1)
     goto out;
+  fprintf (stderr, "copy %.3f s, flush %.3f s\n", st.seconds, clock_now () - f0);
   if (verify && copy_verify (argv[1], t, &l, &o, &vst, &err) == -1)
     goto out;
   printf ("read %" PRId64 " written %" PRId64 " zeroed %" PRId64 " compared %" PRId64
