@@ -4,9 +4,20 @@
 # in every round, each on a fresh VM with the same four disks.  The time is
 # vmigrate's copy of all disks: from the first disk's start to the last
 # disk's end (its log).
+#   case-multi.sh [vddk|nfc]
+# nfc: the VDDK-like source as nbdkit-vddk serves a disk over NBD/NFC: no
+# multi-conn (one connection per disk) and each connection capped at
+# BENCH_NFC_RATE bits/s (an NFC stream's bandwidth), where several disks at
+# once pay off whatever the machine.
 . "$(dirname "$0")/lib.sh"
-c=multi
-VMIGRATE_NBDKIT=$(vddk_wrapper); export VMIGRATE_NBDKIT
+if [ "${1:-vddk}" = nfc ]; then
+    c=multi-nfc
+    VMIGRATE_NBDKIT=$(nfc_wrapper)
+else
+    c=multi
+    VMIGRATE_NBDKIT=$(vddk_wrapper)
+fi
+export VMIGRATE_NBDKIT
 imgs=""
 for i in 0 1 2 3; do
     "$BENCH_TOOLS/benchdata" image "$W/multi-$i.img" "$BENCH_MULTI_DISK" "$BENCH_MULTI_ALLOC" $((10 + i))

@@ -73,6 +73,19 @@ vddk_wrapper() {
     echo "$_f"
 }
 
+# The same with an NFC stream's limits: no multi-conn, BENCH_NFC_RATE per
+# connection (bits/s, nbdkit's rate filter).
+nfc_wrapper() {
+    _f="$W/nbdkit-nfc-like"
+    if [ ! -x "$_f" ]; then
+        printf '#!/bin/sh\n# nbdkit as one NFC stream per disk (bench/lib.sh)\n' >"$_f"
+        printf 'exec nbdkit --filter=multi-conn --filter=rate %s "$@" %s multi-conn-mode=disable connection-rate=%s\n' \
+            "$VDDK_FILTERS" "$VDDK_PARAMS" "${BENCH_NFC_RATE:-800M}" >>"$_f"
+        chmod +x "$_f"
+    fi
+    echo "$_f"
+}
+
 # disk_of VM [INDEX]: the VM's disk file in the lab's datastore.
 disk_of() {
     if [ "${2:-0}" -eq 0 ]; then echo "$VMIGRATE_LOCAL_DATASTORE/datastore1/$1/$1.vmdk"
