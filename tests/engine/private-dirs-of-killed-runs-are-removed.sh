@@ -9,7 +9,9 @@ lab_start
 export TMPDIR="$LABDIR/tmp"; mkdir -p "$TMPDIR"
 out=$(vmigrate sync pd01 2>&1) || fail "seeding window failed: $out"
 
-# Killed while nbdkit starts: its socket directory is left in /tmp.
+# Killed while nbdkit starts: its socket directory is left in /tmp (the
+# guest writes, so that the window has something to copy and serves it).
+"$LABCTL" vm-write --dir "$LABDIR" pd01 --disk 0 --offset 1M --length 1M >/dev/null
 slow="$LABDIR/slow-nbdkit"
 printf '#!/bin/sh\ntouch "%s/nbdkit-started"\nsleep 2\nexec nbdkit "$@"\n' "$LABDIR" >"$slow"
 chmod +x "$slow"
