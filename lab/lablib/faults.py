@@ -30,6 +30,9 @@ KNOB_DEFAULTS = {
                                      #    (its disks have no changeId), a power-on or removal
     "soap_xsi_prefix": "xsi",        # prefix bound to XMLSchema-instance in replies
     "soap_xsd_prefix": "xsd",        # prefix bound to XMLSchema in replies
+    "snapshot_sync": 0,              # 1: a snapshot's frozen copies reach the disk before
+                                     #    its task ends (benchmarks: a real snapshot is an
+                                     #    empty redo log, not gigabytes to write back)
     "v2v_customize_options": 1,      # 0: the converter stand-in has no --run/--firstboot
                                      #    (like Debian 12's virt-v2v-in-place 2.2)
 }

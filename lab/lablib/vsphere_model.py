@@ -373,6 +373,12 @@ def create_snapshot(labdir, st, vm, name, description, quiesce):
         frozen = "%s-snap%d-%d.vmdk" % (base, snap["id"], num)
         subprocess.run(["cp", "--sparse=always", "--reflink=auto",
                         disk_path(labdir, d["file"]), disk_path(labdir, frozen)], check=True)
+        if int(faults.knobs(labdir)["snapshot_sync"]):
+            fd = os.open(disk_path(labdir, frozen), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         sd = {"key": d["key"], "capacity": d["capacity"], "file": frozen,
               "allocated": d["allocated"], "change_id": None}
         if vm["cbt_active"]:
