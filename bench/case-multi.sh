@@ -26,7 +26,7 @@ done
 
 # one TOOL N: a fresh 4-disk VM, one window with --parallel-disks N.
 one() {
-    vm="m$1$r"
+    vm="$c-$1$r"  # multi-serial1, multi-nfc-parallel2...
     # shellcheck disable=SC2086
     new_vm "$vm" $imgs
     drop_caches
