@@ -238,25 +238,24 @@ def cmd_report(results, notes_path, out):
     delta("delta", "delta window, local source", 3, True)
     seed("seed-vddk", "first window, VDDK-like source", False)
     delta("delta-vddk", "delta window, VDDK-like source", 4, False)
-    if "multi" in runs:
-        par, ser = med(runs, "multi", "parallel"), med(runs, "multi", "serial")
-        b = med(runs, "multi", "parallel", 1)
+    def multi(case, label, target):
+        """A 4-disk case: --parallel-disks 4 against 1."""
+        if case not in runs:
+            return
+        par, ser = med(runs, case, "parallel"), med(runs, case, "serial")
+        b = med(runs, case, "parallel", 1)
         r = ratio(ser, par)
-        rows.append(["4-disk VM, first window, VDDK-like source",
+        rows.append([label,
                      "--parallel-disks 4: %s (%s)" % (fmt_s(par), mibs(b, par)),
                      "--parallel-disks 1: %s (%s)" % (fmt_s(ser), mibs(b, ser)),
                      "%.2f" % r if r else "-"])
-        targets.append(("4-disk VM: parallel >= 3x one at a time", r, 3))
-    if "multi-nfc" in runs:
-        par, ser = med(runs, "multi-nfc", "parallel"), med(runs, "multi-nfc", "serial")
-        b = med(runs, "multi-nfc", "parallel", 1)
-        r = ratio(ser, par)
-        rows.append(["4-disk VM, first window, NFC-like source (1 connection per disk, "
-                     "%s bit/s each)" % notes.get("nfc_rate", "800M"),
-                     "--parallel-disks 4: %s (%s)" % (fmt_s(par), mibs(b, par)),
-                     "--parallel-disks 1: %s (%s)" % (fmt_s(ser), mibs(b, ser)),
-                     "%.2f" % r if r else "-"])
-        targets.append(("4-disk VM, NFC-like source: parallel >= 3x one at a time", r, 3))
+        targets.append((target, r, 3))
+
+    multi("multi", "4-disk VM, first window, VDDK-like source",
+          "4-disk VM: parallel >= 3x one at a time")
+    multi("multi-nfc", "4-disk VM, first window, NFC-like source (1 connection per disk, "
+          "%s bit/s each)" % notes.get("nfc_rate", "800M"),
+          "4-disk VM, NFC-like source: parallel >= 3x one at a time")
     if "scale" in runs:
         big, small = med(runs, "scale", "big-window"), med(runs, "scale", "small-window")
         rss_big = med(runs, "scale", "big-rss", 1)
