@@ -8,6 +8,34 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Remember [OFFSET, +LEN) as written; when the ring is full, wait for the
+ * oldest range's writeback and drop its pages (target-internal.h says why).
+ * An I/O error seen here is the write's error: report it now. */
+static int
+retire_oldest (struct target *t, int64_t offset, int64_t len, struct vmerr *err)
+{
+  struct target_range old = { 0, 0 };
+
+  pthread_mutex_lock (&t->lock);
+  if (t->nrecent == TARGET_RECENT) {
+    old = t->recent[t->head];
+    t->recent[t->head] = (struct target_range) { offset, len };
+    t->head = (t->head + 1) % TARGET_RECENT;
+  }
+  else
+    t->recent[(t->head + t->nrecent++) % TARGET_RECENT] = (struct target_range) { offset, len };
+  pthread_mutex_unlock (&t->lock);
+  if (old.len == 0)
+    return 0;
+  if (sync_file_range (t->fd, old.offset, old.len, SYNC_FILE_RANGE_WAIT_BEFORE |
+                       SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) == -1 &&
+      errno == EIO)
+    return vmerr_set (err, VMERR_COPY, "writing back %" PRId64 " bytes at offset %" PRId64
+                      " of %s: %s", old.len, old.offset, t->path, strerror (errno));
+  posix_fadvise (t->fd, old.offset, old.len, POSIX_FADV_DONTNEED);
+  return 0;
+}
+
 int
 target_pwrite_all (struct target *t, const void *buf, size_t len, int64_t offset,
                    struct vmerr *err)
@@ -29,7 +57,7 @@ target_pwrite_all (struct target *t, const void *buf, size_t len, int64_t offset
   /* Start writing back now (not waiting): the disk works during the copy
    * and the flush at its end has little left to do. */
   sync_file_range (t->fd, start, offset - start, SYNC_FILE_RANGE_WRITE);
-  return 0;
+  return retire_oldest (t, start, offset - start, err);
 }
 
 int

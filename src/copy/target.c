@@ -22,6 +22,7 @@ target_open (const char *path, struct vmerr *err)
     vmerr_set (err, VMERR_FAILED, "out of memory");
     return NULL;
   }
+  pthread_mutex_init (&t->lock, NULL);
   t->fd = open (path, O_RDWR | O_CLOEXEC);
   if (t->fd == -1 || fstat (t->fd, &st) == -1) {
     vmerr_set (err, VMERR_COPY, "cannot open the target %s: %s", path, strerror (errno));
@@ -59,6 +60,7 @@ target_close (struct target *t)
   if (t->fd >= 0)
     close (t->fd);
   free (t->path);
+  pthread_mutex_destroy (&t->lock);
   free (t);
 }
 
