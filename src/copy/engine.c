@@ -419,7 +419,9 @@ run_engine (const char *socket, struct target *t, const struct extent_list *list
             const struct copy_opts *opts, bool verify, struct copy_stats *stats,
             struct vmerr *err)
 {
-  unsigned nwriters = opts->writers ? opts->writers : COPY_WRITERS;
+  unsigned share = opts->share > 1 ? opts->share : 1;
+  unsigned nwriters = opts->writers ? opts->writers
+                      : COPY_WRITERS / share > 0 ? COPY_WRITERS / share : 1;
   struct engine e = {
     .rsize = opts->request_size ? opts->request_size : COPY_REQUEST_SIZE,
     .depth = opts->requests ? opts->requests : COPY_REQUESTS,
@@ -457,7 +459,8 @@ run_engine (const char *socket, struct target *t, const struct extent_list *list
   /* Several connections only where the server says they see the same
    * data (multi-conn), or where the operator asked for them. */
   nconn = opts->connections ? opts->connections
-          : nbd_can_multi_conn (readers[0].h) == 1 ? COPY_MULTI_CONN : 1;
+          : nbd_can_multi_conn (readers[0].h) == 1 && COPY_MULTI_CONN / share > 1
+          ? COPY_MULTI_CONN / share : 1;
   if (nconn > MAX_CONNECTIONS)
     nconn = MAX_CONNECTIONS;
   if (nconn > e.depth)

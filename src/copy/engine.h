@@ -32,6 +32,9 @@ struct copy_opts {
   unsigned connections;  /* NBD connections; 0 = COPY_MULTI_CONN if the server
                             advertises multi-conn, else 1 */
   unsigned writers;      /* writer threads; 0 = COPY_WRITERS */
+  unsigned share;        /* disks copied at once (0 = 1): the automatic connections
+                            and writers are divided among them, since more threads
+                            than the host's cores only contend */
   bool skip_zeros;       /* the target reads as zeroes: all-zero data is not written */
   struct progress *prog; /* bytes done are added here; may be NULL */
   struct rate *rate;     /* --max-rate, shared by the VM's disks; may be NULL */

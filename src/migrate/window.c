@@ -87,6 +87,7 @@ struct disk_job {
   struct progress_sink *progress;
   struct rate *rate;              /* --max-rate, the whole VM */
   atomic_bool *cancel;            /* a disk failed: the others stop */
+  unsigned share;                 /* disks copied at the same time as this one */
   /* Results. */
   struct copy_stats st;           /* the copy */
   double verify_s;                /* --verify's time */
@@ -147,6 +148,7 @@ job_copy_opts (const struct disk_job *j)
   return (struct copy_opts) {
     .request_size = (size_t) c->request_size, .requests = (unsigned) c->requests,
     .connections = conns, .skip_zeros = j->zero, .rate = j->rate, .cancel = j->cancel,
+    .share = j->share,
   };
 }
 
@@ -342,6 +344,13 @@ copy_disks (const struct config *cfg, struct vs_conn *vs, struct volume_ctx *vx,
     if ((jobs[i].ext.n > 0 || job_zeroes_rest (&jobs[i])) &&
         volume_attach (vx, jobs[i].wd->vol, err) == -1)
       goto out;
+  /* The disks that copy share the automatic connections and writers. */
+  unsigned busy = 0;
+  for (size_t i = 0; i < n; i++)
+    busy += jobs[i].ext.n > 0;
+  unsigned at_once = cfg->parallel_disks < (int) busy ? (unsigned) cfg->parallel_disks : busy;
+  for (size_t i = 0; i < n; i++)
+    jobs[i].share = at_once;
   log_info ("copying %zu disk%s, up to %d at a time", n, n == 1 ? "" : "s",
             cfg->parallel_disks < (int) n ? cfg->parallel_disks : (int) n);
   run_jobs (jobs, n, cfg->parallel_disks);
