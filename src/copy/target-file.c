@@ -8,32 +8,37 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Remember [OFFSET, +LEN) as written; when the ring is full, wait for the
- * oldest range's writeback and drop its pages (target-internal.h says why).
- * An I/O error seen here is the write's error: report it now. */
+/* Remember [OFFSET, +LEN) as written; while the ring holds too much, wait
+ * for the oldest ranges' writeback and drop their pages (target-internal.h
+ * says why).  An I/O error seen here is the write's error: report it now. */
 static int
 retire_oldest (struct target *t, int64_t offset, int64_t len, struct vmerr *err)
 {
-  struct target_range old = { 0, 0 };
+  for (;;) {
+    struct target_range old = { 0, 0 };
 
-  pthread_mutex_lock (&t->lock);
-  if (t->nrecent == TARGET_RECENT) {
-    old = t->recent[t->head];
-    t->recent[t->head] = (struct target_range) { offset, len };
-    t->head = (t->head + 1) % TARGET_RECENT;
+    pthread_mutex_lock (&t->lock);
+    if (len > 0 && t->nrecent < TARGET_RECENT) {
+      t->recent[(t->head + t->nrecent++) % TARGET_RECENT] = (struct target_range) { offset, len };
+      t->recent_bytes += len;
+      len = 0;
+    }
+    if (t->nrecent > 0 && (len > 0 || t->recent_bytes > TARGET_RECENT_BYTES)) {
+      old = t->recent[t->head];
+      t->head = (t->head + 1) % TARGET_RECENT;
+      t->nrecent--;
+      t->recent_bytes -= old.len;
+    }
+    pthread_mutex_unlock (&t->lock);
+    if (old.len == 0)
+      return 0;
+    if (sync_file_range (t->fd, old.offset, old.len, SYNC_FILE_RANGE_WAIT_BEFORE |
+                         SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) == -1 &&
+        errno == EIO)
+      return vmerr_set (err, VMERR_COPY, "writing back %" PRId64 " bytes at offset %" PRId64
+                        " of %s: %s", old.len, old.offset, t->path, strerror (errno));
+    posix_fadvise (t->fd, old.offset, old.len, POSIX_FADV_DONTNEED);
   }
-  else
-    t->recent[(t->head + t->nrecent++) % TARGET_RECENT] = (struct target_range) { offset, len };
-  pthread_mutex_unlock (&t->lock);
-  if (old.len == 0)
-    return 0;
-  if (sync_file_range (t->fd, old.offset, old.len, SYNC_FILE_RANGE_WAIT_BEFORE |
-                       SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) == -1 &&
-      errno == EIO)
-    return vmerr_set (err, VMERR_COPY, "writing back %" PRId64 " bytes at offset %" PRId64
-                      " of %s: %s", old.len, old.offset, t->path, strerror (errno));
-  posix_fadvise (t->fd, old.offset, old.len, POSIX_FADV_DONTNEED);
-  return 0;
 }
 
 int

@@ -21,13 +21,14 @@ struct target_ops {
   int (*flush) (struct target *t, struct vmerr *err);
 };
 
-/* Written ranges whose pages may still sit in the page cache.  Once a range
- * is older than the last TARGET_RECENT writes, its writeback is awaited and
- * its pages dropped: the copy then keeps reusing a few MiB of cache instead
+/* Written ranges whose pages may still sit in the page cache.  Once the
+ * newer writes after a range hold TARGET_RECENT_BYTES (or the ring is full),
+ * its writeback is awaited and its pages dropped: the copy then keeps reusing a few MiB of cache instead
  * of filling (and on a VM, faulting in) gigabytes of fresh pages.  This
  * halved the kernel's copy time on this project's bench machine
  * (docs/performance.md). */
-enum { TARGET_RECENT = 16 };
+enum { TARGET_RECENT = 256 };
+#define TARGET_RECENT_BYTES ((int64_t) 32 << 20)
 
 struct target_range {
   int64_t offset, len;
@@ -41,6 +42,7 @@ struct target {
   pthread_mutex_t lock;          /* guards recent */
   struct target_range recent[TARGET_RECENT];
   unsigned nrecent, head;        /* ring: count, oldest */
+  int64_t recent_bytes;          /* bytes in the ring */
 };
 
 extern const struct target_ops target_file_ops;
