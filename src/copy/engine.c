@@ -414,14 +414,21 @@ connect_one (struct reader *r, const char *socket, struct vmerr *err)
   return 0;
 }
 
+/* An automatic count of threads or connections, divided among the SHARE
+ * disks copied at once; at least 1. */
+static unsigned
+divided (unsigned total, unsigned share)
+{
+  unsigned n = share > 1 ? total / share : total;
+  return n > 0 ? n : 1;
+}
+
 static int
 run_engine (const char *socket, struct target *t, const struct extent_list *list,
             const struct copy_opts *opts, bool verify, struct copy_stats *stats,
             struct vmerr *err)
 {
-  unsigned share = opts->share > 1 ? opts->share : 1;
-  unsigned nwriters = opts->writers ? opts->writers
-                      : COPY_WRITERS / share > 0 ? COPY_WRITERS / share : 1;
+  unsigned nwriters = opts->writers ? opts->writers : divided (COPY_WRITERS, opts->share);
   struct engine e = {
     .rsize = opts->request_size ? opts->request_size : COPY_REQUEST_SIZE,
     .depth = opts->requests ? opts->requests : COPY_REQUESTS,
@@ -459,8 +466,7 @@ run_engine (const char *socket, struct target *t, const struct extent_list *list
   /* Several connections only where the server says they see the same
    * data (multi-conn), or where the operator asked for them. */
   nconn = opts->connections ? opts->connections
-          : nbd_can_multi_conn (readers[0].h) == 1 && COPY_MULTI_CONN / share > 1
-          ? COPY_MULTI_CONN / share : 1;
+          : nbd_can_multi_conn (readers[0].h) == 1 ? divided (COPY_MULTI_CONN, opts->share) : 1;
   if (nconn > MAX_CONNECTIONS)
     nconn = MAX_CONNECTIONS;
   if (nconn > e.depth)

@@ -22,11 +22,11 @@ struct target_ops {
 };
 
 /* Written ranges whose pages may still sit in the page cache.  Once the
- * newer writes after a range hold TARGET_RECENT_BYTES (or the ring is full),
- * its writeback is awaited and its pages dropped: the copy then keeps reusing a few MiB of cache instead
- * of filling (and on a VM, faulting in) gigabytes of fresh pages.  This
- * halved the kernel's copy time on this project's bench machine
- * (docs/performance.md). */
+ * writes after a range hold TARGET_RECENT_BYTES (or the ring is full), its
+ * writeback is awaited and its pages dropped: the copy keeps reusing a few
+ * dozen MiB of cache instead of filling (and, on a VM, faulting in)
+ * gigabytes of fresh pages.  This halved the kernel's copy time on the
+ * project's bench machine (docs/performance.md). */
 enum { TARGET_RECENT = 256 };
 #define TARGET_RECENT_BYTES ((int64_t) 32 << 20)
 
