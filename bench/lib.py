@@ -281,6 +281,18 @@ def cmd_report(results, notes_path, out):
                      "", ""])
         targets.append(("zero-change window <= 1 s", w, 1, False))
 
+    for kind, label in (("seed", "first window"), ("delta", "delta window")):
+        case = "verify-" + kind
+        if case not in runs:
+            continue
+        cp, ver = med(runs, case, "copy"), med(runs, case, "verify")
+        b = med(runs, case, "vmigrate", 1)
+        rows.append(["%s with --verify (local source)" % label,
+                     "copy + flush %s (%s); verify %s (%s)" % (fmt_s(cp), mibs(b, cp),
+                                                               fmt_s(ver), mibs(b, ver)),
+                     "", "verify adds %.0f %% to the copy" % (100 * ver / cp) if cp and ver
+                     else "-"])
+
     why = reasons(runs)
     o = []
     o.append("# Performance\n")

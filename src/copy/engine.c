@@ -408,6 +408,11 @@ connect_one (struct reader *r, const char *socket, struct vmerr *err)
   r->h = nbd_create ();
   if (r->h == NULL)
     return vmerr_set (err, VMERR_FAILED, "out of memory");
+  /* read_done never passes on the buffer of a failed read, so libnbd's
+   * zeroing of every read buffer beforehand is only a memset per request
+   * (as nbdcopy, we turn it off). */
+  if (nbd_set_pread_initialize (r->h, false) == -1)
+    return vmerr_set (err, VMERR_FAILED, "libnbd: %s", nbd_get_error ());
   if (nbd_connect_unix (r->h, socket) == -1)
     return vmerr_set (err, VMERR_COPY, "connecting to the source NBD server: %s",
                       nbd_get_error ());

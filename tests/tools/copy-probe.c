@@ -3,10 +3,11 @@
  *
  *   copy-probe SOCKET TARGET OFF:LEN[,OFF:LEN...] [skip-zeros] [writers=N] [requests=N]
  *              [connections=N] [request-size=N] [max-rate=BYTES] [complement=CAPACITY]
- *              [verify] [verify-only]
+ *              [verify] [verify-only] [no-flush]
  *
  * Copies the extents (not with verify-only), zeroes the complement when
- * asked, flushes, verifies when asked, prints "read R written W zeroed Z
+ * asked, flushes (not with no-flush: the page-cache test looks at what the
+ * copy itself left cached), verifies when asked, prints "read R written W zeroed Z
  * compared C connections N" and exits with the error's code. */
 #include "clock.h"
 #include "engine.h"
@@ -47,7 +48,7 @@ main (int argc, char **argv)
   struct copy_stats st = { 0 };
   int64_t complement = -1;
   struct rate *rate = NULL;
-  bool verify = false, copy = true;
+  bool verify = false, copy = true, flush = true;
   struct copy_stats vst = { 0 };
   struct target *t = NULL;
   int rc = -1;
@@ -73,6 +74,8 @@ main (int argc, char **argv)
       verify = true;
     else if (strcmp (argv[i], "verify-only") == 0)
       verify = true, copy = false;
+    else if (strcmp (argv[i], "no-flush") == 0)
+      flush = false;
     else if (strncmp (argv[i], "request-size=", 13) == 0)
       o.request_size = (size_t) atol (argv[i] + 13);
     else if (strncmp (argv[i], "complement=", 11) == 0)
@@ -90,7 +93,7 @@ main (int argc, char **argv)
   if (complement >= 0 && copy_zero_complement (t, &l, complement, NULL, &st, &err) == -1)
     goto out;
   double f0 = clock_now ();
-  if (target_flush (t, &err) == -1)
+  if (flush && target_flush (t, &err) == -1)
     goto out;
   fprintf (stderr, "copy %.3f s, flush %.3f s\n", st.seconds, clock_now () - f0);
   if (verify && copy_verify (argv[1], t, &l, &o, &vst, &err) == -1)
