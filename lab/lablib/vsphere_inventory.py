@@ -19,12 +19,16 @@ HOST = Mo("HostSystem", "host-10")
 API_VERSION = "8.0.2.0"
 
 # Types every ManagedEntity-typed spec also applies to.
-ENTITY_TYPES = {"Folder", "Datacenter", "VirtualMachine", "Datastore", "HostSystem"}
+ENTITY_TYPES = {"Folder", "Datacenter", "VirtualMachine", "Datastore", "HostSystem", "Network",
+                "DistributedVirtualPortgroup", "VmwareDistributedVirtualSwitch"}
 
 
 def is_a(obj_type, spec_type):
     """Does a PropertySpec/TraversalSpec of spec_type apply to obj_type?"""
-    return obj_type == spec_type or (spec_type == "ManagedEntity" and obj_type in ENTITY_TYPES)
+    return (obj_type == spec_type or (spec_type == "ManagedEntity" and obj_type in ENTITY_TYPES)
+            or (spec_type == "Network" and obj_type == "DistributedVirtualPortgroup")
+            or (spec_type == "DistributedVirtualSwitch"
+                and obj_type == "VmwareDistributedVirtualSwitch"))
 
 
 def about():
@@ -62,7 +66,8 @@ def _label(label, summary):
 def devices(vm, disks, omit_bytes=False):
     """Controllers, disks and a NIC: the config.hardware.device array."""
     out = [DO("VirtualPCIController", key=100, deviceInfo=_label("PCI controller 0", "PCI controller 0"),
-              controllerKey=None, busNumber=0, device=Arr("int", [1000, 4000])),
+              controllerKey=None, busNumber=0,
+           device=Arr("int", [1000] + [n["key"] for n in vm_nics(vm)])),
            DO("ParaVirtualSCSIController", key=1000,
               deviceInfo=_label("SCSI controller 0", "VMware paravirtual SCSI"),
               controllerKey=100, unitNumber=3, busNumber=0,
@@ -82,14 +87,49 @@ def devices(vm, disks, omit_bytes=False):
                       capacityInKB=Long(d["capacity"] // 1024),
                       capacityInBytes=None if omit_bytes else Long(d["capacity"]),
                       diskObjectId="%s-%d" % (vm["moref"].split("-")[-1], d["key"])))
-    mac = "00:50:56:%02x:%02x:%02x" % tuple(int(x, 16) for x in
-                                              (vm["uuid"][:2], vm["uuid"][2:4], vm["uuid"][4:6]))
-    out.append(DO("VirtualVmxnet3", key=4000, deviceInfo=_label("Network adapter 1", "VM Network"),
-                  backing=DO("VirtualEthernetCardNetworkBackingInfo", deviceName="VM Network",
-                             useAutoDetect=False),
-                  controllerKey=100, unitNumber=7, addressType="assigned", macAddress=mac,
-                  wakeOnLanEnabled=True))
+    on = vm["power"] == "poweredOn"
+    for i, n in enumerate(vm_nics(vm)):
+        if n["portgroup_key"]:
+            # A distributed portgroup: the backing names the switch and the
+            # portgroup key, not the portgroup's name (as vSphere does).
+            backing = DO("VirtualEthernetCardDistributedVirtualPortBackingInfo",
+                         port=DO("DistributedVirtualSwitchPortConnection", switchUuid=DVS_UUID,
+                                 portgroupKey=n["portgroup_key"], portKey=str(100 + i),
+                                 connectionCookie=1000 + i))
+            summary = "DVSwitch: " + DVS_UUID
+        else:
+            backing = DO("VirtualEthernetCardNetworkBackingInfo", deviceName=n["network"],
+                         useAutoDetect=False, network=Mo("Network", n["network_moref"]))
+            summary = n["network"]
+        out.append(DO("VirtualVmxnet3", key=n["key"],
+                      deviceInfo=_label("Network adapter %d" % (i + 1), summary),
+                      backing=backing,
+                      connectable=DO("VirtualDeviceConnectInfo", migrateConnect=None,
+                                     startConnected=True, allowGuestControl=True,
+                                     connected=on, status="ok"),
+                      controllerKey=100, unitNumber=7 + i, addressType="generated"
+                      if n["mac"][9] in "89ab" else "manual", macAddress=n["mac"],
+                      wakeOnLanEnabled=True))
     return Arr("VirtualDevice", out)
+
+
+# The lab's one distributed switch.
+DVS = Mo("VmwareDistributedVirtualSwitch", "dvs-7")
+DVS_UUID = "50 1a 2b 3c 4d 5e 6f 70-81 92 a3 b4 c5 d6 e7 f8"
+
+
+def vm_nics(vm):
+    return vm.get("nics", [])
+
+
+def guest_net(vm):
+    """guest.net: what VMware Tools reports of each NIC (only while the
+    guest runs with Tools)."""
+    return Arr("GuestNicInfo", [
+        DO("GuestNicInfo", network=n["network"],
+           ipAddress=Arr("string", [n["ip"]] if n.get("ip") else []),
+           macAddress=n["mac"], connected=True, deviceConfigId=n["key"])
+        for n in vm_nics(vm)])
 
 
 def config_info(vm, disks, omit_bytes):
@@ -103,9 +143,14 @@ def config_info(vm, disks, omit_bytes):
                        snapshotDirectory="[%s] %s/" % (DATASTORE, vm["name"]),
                        suspendDirectory="[%s] %s/" % (DATASTORE, vm["name"]),
                        logDirectory="[%s] %s/" % (DATASTORE, vm["name"])),
-              hardware=DO("VirtualHardware", numCPU=2, numCoresPerSocket=1, memoryMB=4096,
+              hardware=DO("VirtualHardware", numCPU=vm.get("cpus", 2), numCoresPerSocket=1,
+                          memoryMB=vm.get("memory_mb", 4096),
                           device=devices(vm, disks, omit_bytes)),
               changeTrackingEnabled=bool(vm["cbt_enabled"]),
+              bootOptions=DO("VirtualMachineBootOptions", bootDelay=Long(0),
+                             enterBIOSSetup=False,
+                             efiSecureBootEnabled=bool(vm.get("secure_boot", False)),
+                             bootRetryEnabled=False, bootRetryDelay=Long(10000)),
               firmware=vm["firmware"])
 
 
@@ -142,7 +187,11 @@ def vm_props(vm, omit_bytes):
                       toolsInstallerMounted=False),
         "guest": DO("GuestInfo", toolsRunningStatus=tools, guestId=vm["guest_id"],
                     guestFamily=family, guestFullName=vm["guest_full_name"],
-                    hostName=vm["name"], guestState="running" if on else "notRunning"),
+                    hostName=vm["name"], guestState="running" if on else "notRunning",
+                    net=guest_net(vm) if on and tools == "guestToolsRunning" else None),
+        "network": Arr("ManagedObjectReference",
+                       [Mo("DistributedVirtualPortgroup" if n["portgroup_key"] else "Network",
+                           n["network_moref"]) for n in vm_nics(vm)]),
         "datastore": Arr("ManagedObjectReference", [DS]),
         "summary": DO("VirtualMachineSummary", vm=me,
                       runtime=DO("VirtualMachineRuntimeInfo", host=HOST,
@@ -151,7 +200,8 @@ def vm_props(vm, omit_bytes):
                                  toolsInstallerMounted=False),
                       config=DO("VirtualMachineConfigSummary", name=vm["name"], template=False,
                                 vmPathName="[%s] %s/%s.vmx" % (DATASTORE, vm["name"], vm["name"]),
-                                memorySizeMB=4096, numCpu=2, numEthernetCards=1,
+                                memorySizeMB=vm.get("memory_mb", 4096),
+                                numCpu=vm.get("cpus", 2), numEthernetCards=len(vm_nics(vm)),
                                 numVirtualDisks=len(vm["disks"]), uuid=vm["uuid"],
                                 instanceUuid=vm["instance_uuid"], guestId=vm["guest_id"],
                                 guestFullName=vm["guest_full_name"]),
@@ -243,6 +293,26 @@ def world(st, omit_bytes=False):
         w[vm["moref"]] = ("VirtualMachine", vm_props(vm, omit_bytes))
         for s in vm["snapshots"]:
             w[s["moref"]] = ("VirtualMachineSnapshot", snapshot_props(vm, s, omit_bytes))
+    nets = []
+    for name, net in sorted(st.get("networks", {}).items()):
+        me = Mo(net["type"], net["moref"])
+        nets.append(me)
+        users = Arr("ManagedObjectReference", [Mo("VirtualMachine", vm["moref"])
+                                               for vm in st.get("vms", {}).values()
+                                               if any(n["network"] == name for n in vm_nics(vm))])
+        props = {"name": name, "parent": NETFOLDER, "vm": users,
+                 "summary": DO("NetworkSummary", network=me, name=name, accessible=True)}
+        if net["type"] == "DistributedVirtualPortgroup":
+            props["key"] = net["key"]
+            props["config"] = DO("DVPortgroupConfigInfo", key=net["key"], name=name,
+                                 numPorts=128, distributedVirtualSwitch=DVS,
+                                 type="earlyBinding")
+        w[net["moref"]] = (net["type"], props)
+    if any(n["type"] == "DistributedVirtualPortgroup" for n in st.get("networks", {}).values()):
+        nets.append(DVS)
+        w[DVS.value] = ("VmwareDistributedVirtualSwitch",
+                        {"name": "dvSwitch-lab", "parent": NETFOLDER, "uuid": DVS_UUID})
+    w[NETFOLDER.value][1]["childEntity"] = Arr("ManagedObjectReference", nets)
     for moref, kids in children.items():
         w[moref][1]["childEntity"] = Arr("ManagedObjectReference", kids)
         w[moref][1]["childType"] = Arr("string", ["Folder", "VirtualMachine", "VirtualApp"])

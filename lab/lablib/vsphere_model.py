@@ -10,6 +10,7 @@ A CBT reset draws a new UUID: older changeIds become invalid.
 import hashlib
 import os
 import random
+import re
 import secrets
 import subprocess
 import time
@@ -113,12 +114,67 @@ def settle(vm):
         vm["shutdown_at"] = None
 
 
+# A vSphere network name with this prefix is a distributed portgroup (on
+# the lab's one distributed switch); any other name is a standard network.
+DVPG_PREFIX = "dvs-"
+MAC_RE = re.compile(r"^([0-9a-f]{2}:){5}[0-9a-f]{2}$")
+
+
+def parse_nics(spec):
+    """'VM Network,dvs-prod=00:50:56:aa:bb:cc,lan@10.1.2.3' -> one dict per
+    NIC: network, mac (None: generated) and ip (None: generated)."""
+    nics = []
+    for item in spec.split(","):
+        item, _, ip = item.partition("@")
+        net, _, mac = item.partition("=")
+        net, mac = net.strip(), mac.strip().lower() or None
+        if not net:
+            raise LabError("--nics %r: an empty network name" % spec)
+        if mac is not None and not MAC_RE.match(mac):
+            raise LabError("--nics: %r is not a MAC address (00:50:56:xx:xx:xx)" % mac)
+        nics.append({"network": net, "mac": mac, "ip": ip.strip() or None})
+    return nics
+
+
+def _network(st, name):
+    """The lab's network (created on first use): moref, and for a
+    distributed portgroup its key."""
+    nets = st.setdefault("networks", {})
+    if name not in nets:
+        if name.startswith(DVPG_PREFIX):
+            moref = new_id(st, "dvportgroup")
+            nets[name] = {"moref": moref, "type": "DistributedVirtualPortgroup", "key": moref}
+        else:
+            nets[name] = {"moref": new_id(st, "network"), "type": "Network"}
+    return nets[name]
+
+
+def _macs_in_use(st):
+    return {n["mac"] for vm in st["vms"].values() for n in vm.get("nics", [])}
+
+
+def _new_mac(st, rnd):
+    """vCenter's generated range: 00:50:56:80:00:00-00:50:56:bf:ff:ff."""
+    used = _macs_in_use(st)
+    while True:
+        mac = "00:50:56:%02x:%02x:%02x" % (0x80 | rnd.randrange(0x40), rnd.randrange(256),
+                                            rnd.randrange(256))
+        if mac not in used:
+            return mac
+
+
 def vm_create(labdir, name, disk_sizes, os_family="linux", firmware="bios", cbt=True,
-              fill=0, seed=1, image=None, power="on", folder=""):
+              fill=0, seed=1, image=None, power="on", folder="", nics=None, cpus=2,
+              memory_mb=4096, secure_boot=False):
     """CBT: True (tracking), False (off) or "pending" (ctkEnabled set, as an
-    admin may set it, but tracking waits for a stun/unstun cycle)."""
+    admin may set it, but tracking waits for a stun/unstun cycle).
+    NICS: parse_nics() dicts (default: one NIC on "VM Network")."""
     if "/" in name or not name:
         raise LabError("VM name %r must be non-empty and contain no '/'" % name)
+    if secure_boot and firmware != "efi":
+        raise LabError("secure boot needs --firmware efi (vSphere allows it only with EFI)")
+    if cpus < 1 or memory_mb < 4:
+        raise LabError("a VM needs at least 1 vCPU and 4 MiB of memory")
     rnd = random.Random(seed)
     vmdir = os.path.join(lab_paths(labdir)["datastore"], DATASTORE, name)
     with store(labdir).locked() as st:
@@ -136,7 +192,19 @@ def vm_create(labdir, name, disk_sizes, os_family="linux", firmware="bios", cbt=
               "firmware": firmware, "cbt_enabled": bool(cbt), "cbt_active": cbt is True,
               "power": "poweredOn" if power == "on" else "poweredOff",
               "tools": "guestToolsRunning" if power == "on" else "guestToolsNotRunning",
-              "shutdown_at": None, "disks": [], "snapshots": []}
+              "shutdown_at": None, "disks": [], "snapshots": [],
+              "cpus": cpus, "memory_mb": memory_mb, "secure_boot": bool(secure_boot)}
+        vm["nics"] = []
+        used = _macs_in_use(st)
+        for i, n in enumerate(nics if nics is not None else [{"network": "VM Network"}]):
+            mac = n.get("mac") or _new_mac(st, random.Random(vm["uuid"] + str(i)))
+            if mac in used:
+                raise LabError("MAC %s is already used by another NIC of the lab" % mac)
+            used.add(mac)
+            net = _network(st, n["network"])
+            vm["nics"].append({"key": 4000 + i, "network": n["network"], "mac": mac,
+                               "network_moref": net["moref"], "portgroup_key": net.get("key"),
+                               "ip": n.get("ip") or "192.168.%d.%d" % (100 + i, st["next_id"] % 250 + 2)})
         for i, size in enumerate(disk_sizes):
             fname = "%s/%s.vmdk" % (name, name) if i == 0 else "%s/%s_%d.vmdk" % (name, name, i)
             path = os.path.join(vmdir, os.path.basename(fname))

@@ -1,6 +1,7 @@
 /* Text and JSON reports of inspect, status and migration runs. */
 #include "report.h"
 
+#include <inttypes.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,28 @@ print_json (json_object *o, bool pretty)
 /* inspect */
 
 static json_object *
+nics_to_json (const struct vs_vm *vm)
+{
+  json_object *a = json_object_new_array ();
+
+  for (size_t i = 0; i < vm->nnics; i++) {
+    const struct vs_nic *n = &vm->nics[i];
+    json_object *j = json_object_new_object (), *ips = json_object_new_array ();
+    json_object_object_add (j, "key", json_object_new_int (n->key));
+    json_object_object_add (j, "type", jstr_or_null (n->device_type));
+    json_object_object_add (j, "mac", json_object_new_string (n->mac));
+    json_object_object_add (j, "network", jstr_or_null (n->network));
+    json_object_object_add (j, "portgroup_key", jstr_or_null (n->portgroup_key));
+    json_object_object_add (j, "connected", json_object_new_boolean (n->connected));
+    for (size_t k = 0; k < n->nips; k++)
+      json_object_array_add (ips, json_object_new_string (n->ips[k]));
+    json_object_object_add (j, "ip_addresses", ips);
+    json_object_array_add (a, j);
+  }
+  return a;
+}
+
+static json_object *
 vm_to_json (const struct vs_vm *vm)
 {
   json_object *o = json_object_new_object (), *disks = json_object_new_array ();
@@ -43,6 +66,9 @@ vm_to_json (const struct vs_vm *vm)
   json_object_object_add (o, "guest_full_name", json_object_new_string (str_or (vm->guest_full_name, "")));
   json_object_object_add (o, "os_family", json_object_new_string (vs_vm_is_windows (vm) ? "windows" : "linux"));
   json_object_object_add (o, "firmware", json_object_new_string (str_or (vm->firmware, "bios")));
+  json_object_object_add (o, "secure_boot", json_object_new_boolean (vm->secure_boot));
+  json_object_object_add (o, "cpus", vm->cpus ? json_object_new_int (vm->cpus) : NULL);
+  json_object_object_add (o, "memory_mb", vm->memory_mb ? json_object_new_int64 (vm->memory_mb) : NULL);
   json_object_object_add (o, "power_state", json_object_new_string (vm->power_state));
   json_object_object_add (o, "cbt_enabled", json_object_new_boolean (vm->cbt_enabled));
   for (size_t i = 0; i < vm->ndisks; i++) {
@@ -63,6 +89,7 @@ vm_to_json (const struct vs_vm *vm)
     json_object_array_add (snaps, j);
   }
   json_object_object_add (o, "snapshots", snaps);
+  json_object_object_add (o, "nics", nics_to_json (vm));
   return o;
 }
 
@@ -73,7 +100,11 @@ vm_text (FILE *f, const struct vs_vm *vm)
   fprintf (f, "  uuid:          %s (instance %s)\n", str_or (vm->uuid, "?"), str_or (vm->instance_uuid, "?"));
   fprintf (f, "  guest:         %s (%s), %s family\n", str_or (vm->guest_full_name, "?"),
            str_or (vm->guest_id, "?"), vs_vm_is_windows (vm) ? "windows" : "linux");
-  fprintf (f, "  firmware:      %s\n", str_or (vm->firmware, "bios"));
+  fprintf (f, "  firmware:      %s%s\n", str_or (vm->firmware, "bios"),
+           vm->secure_boot ? ", secure boot on" : "");
+  if (vm->cpus && vm->memory_mb)
+    fprintf (f, "  hardware:      %d vCPU%s, %" PRId64 " MiB memory\n", vm->cpus,
+             vm->cpus == 1 ? "" : "s", vm->memory_mb);
   fprintf (f, "  power:         %s\n", vm->power_state);
   fprintf (f, "  CBT:           %s\n", vm->cbt_enabled ? "on" : "off (enable with --enable-cbt)");
   fprintf (f, "  disks:         %zu\n", vm->ndisks);
@@ -81,6 +112,17 @@ vm_text (FILE *f, const struct vs_vm *vm)
     const struct vs_disk *d = &vm->disks[i];
     fprintf (f, "    %d  %.1f GiB  %s  %s  changeId %s\n", d->key, d->capacity / 1073741824.0,
              str_or (d->file, "?"), str_or (d->disk_mode, "?"), str_or (d->change_id, "none"));
+  }
+  fprintf (f, "  NICs:          %zu\n", vm->nnics);
+  for (size_t i = 0; i < vm->nnics; i++) {
+    const struct vs_nic *n = &vm->nics[i];
+    fprintf (f, "    %d  %s  %s", n->key, n->mac, str_or (n->network, "(network not named by vSphere)"));
+    if (n->portgroup_key)
+      fprintf (f, " (distributed portgroup %s)", n->portgroup_key);
+    fprintf (f, "  %s", n->connected ? "connected" : "not connected");
+    for (size_t k = 0; k < n->nips; k++)
+      fprintf (f, "%s%s", k ? ", " : "  ", n->ips[k]);
+    fputc ('\n', f);
   }
   fprintf (f, "  snapshots:     %zu\n", vm->nsnapshots);
   for (size_t i = 0; i < vm->nsnapshots; i++)

@@ -38,11 +38,19 @@ convert_volumes (struct run *r, struct vmerr *err)
     .nfirstboot = r->cfg->n_v2v_firstboot, .firstboot = r->cfg->v2v_firstboot,
     .customize = r->cfg->v2v_customize, .customize_command = r->cfg->v2v_customize_command,
   };
-  if (r->cfg->v2v_keep_nic_names) {
+  const char **macs = NULL;
+  if (r->cfg->v2v_keep_nic_names && r->vm.nnics > 0) {
+    if ((macs = calloc (r->vm.nnics, sizeof *macs)) == NULL) {
+      free (devs);
+      return vmerr_set (err, VMERR_FAILED, "out of memory");
+    }
+    for (size_t i = 0; i < r->vm.nnics; i++)
+      macs[i] = r->vm.nics[i].mac;
     job.nmacs = r->vm.nnics;
-    job.macs = (const char *const *) r->vm.nic_macs;
+    job.macs = macs;
   }
   rc = convert_run (&job, &log_path, err);
+  free (macs);
   if (rc == 0)
     log_info ("conversion succeeded (log: %s)", log_path);
   free (log_path);

@@ -250,21 +250,17 @@ parse_disks (xmlNode *val, struct vs_disk **disks, size_t *n, struct vmerr *err)
   return 0;
 }
 
-/* MAC addresses of the NICs in an ArrayOfVirtualDevice <val>, in order. */
-static int
-parse_macs (xmlNode *val, struct vs_vm *vm)
+/* A positive integer property no larger than MAX, else 0 (absent, junk or
+ * out of range: "not reported"). */
+static int64_t
+prop_int (const struct vs_props *p, const char *name, int64_t max)
 {
-  for (xmlNode *d = val ? val->children : NULL; d; d = d->next) {
-    char *mac = d->type == XML_ELEMENT_NODE ? xml_child_text (d, "macAddress") : NULL;
-    if (mac == NULL)
-      continue;
-    if (vector_grow (&vm->nic_macs, &vm->nics_cap, vm->nnics + 1, sizeof mac) == -1) {
-      free (mac);
-      return -1;
-    }
-    vm->nic_macs[vm->nnics++] = mac;
-  }
-  return 0;
+  char *text = vs_prop_text (p, name), *end = NULL;
+  long long v = text ? strtoll (text, &end, 10) : 0;
+  bool ok = text && end != text && *end == '\0' && v > 0 && v <= max;
+
+  free (text);
+  return ok ? v : 0;
 }
 
 /* Flatten a snapshot tree (rootSnapshotList / childSnapshotList). */
@@ -291,7 +287,9 @@ vs_vm_read (struct vs_conn *c, const char *moref, struct vs_vm *vm, struct vmerr
   static const char *const paths[] = {
     "name", "config.uuid", "config.instanceUuid", "config.guestId", "config.guestFullName",
     "config.firmware", "config.changeTrackingEnabled", "config.hardware.device",
-    "runtime.powerState", "guest.toolsRunningStatus", "snapshot", NULL,
+    "config.hardware.numCPU", "config.hardware.memoryMB",
+    "config.bootOptions.efiSecureBootEnabled", "runtime.powerState",
+    "guest.toolsRunningStatus", "guest.net", "network", "snapshot", NULL,
   };
   struct vs_props p;
   int rc;
@@ -300,6 +298,9 @@ vs_vm_read (struct vs_conn *c, const char *moref, struct vs_vm *vm, struct vmerr
   if (vs_get_props (c, "VirtualMachine", moref, paths, &p, err) == -1)
     return -1;
   rc = vs_vm_from_props (&p, moref, vm, err);
+  if (rc == 0 && (rc = vs_nics_resolve (c, vs_prop (&p, "network"), vm->nics, vm->nnics,
+                                        err)) == -1)
+    vs_vm_free (vm);
   vs_props_free (&p);
   return rc;
 }
@@ -323,8 +324,14 @@ vs_vm_from_props (const struct vs_props *p, const char *moref, struct vs_vm *vm,
   cbt = vs_prop_text (p, "config.changeTrackingEnabled");
   vm->cbt_enabled = cbt && strcmp (cbt, "true") == 0;
   free (cbt);
+  cbt = vs_prop_text (p, "config.bootOptions.efiSecureBootEnabled");
+  vm->secure_boot = cbt && strcmp (cbt, "true") == 0;
+  free (cbt);
+  vm->cpus = (int) prop_int (p, "config.hardware.numCPU", 4096);
+  vm->memory_mb = prop_int (p, "config.hardware.memoryMB", (int64_t) 1 << 40);
   if (parse_disks (vs_prop (p, "config.hardware.device"), &vm->disks, &vm->ndisks, err) == -1 ||
-      parse_macs (vs_prop (p, "config.hardware.device"), vm) == -1 ||
+      vs_nics_parse (vs_prop (p, "config.hardware.device"), vs_prop (p, "guest.net"),
+                     &vm->nics, &vm->nnics) == -1 ||
       collect_snapshots (xml_child (vs_prop (p, "snapshot"), "rootSnapshotList"), vm) == -1) {
     vs_vm_free (vm);
     return err->code ? -1 : vmerr_set (err, VMERR_FAILED, "out of memory");
@@ -392,9 +399,7 @@ vs_vm_free (struct vs_vm *vm)
   free (vm->power_state);
   free (vm->tools_status);
   vs_disks_free (vm->disks, vm->ndisks);
-  for (size_t i = 0; i < vm->nnics; i++)
-    free (vm->nic_macs[i]);
-  free (vm->nic_macs);
+  vs_nics_free (vm->nics, vm->nnics);
   for (size_t i = 0; i < vm->nsnapshots; i++) {
     free (vm->snapshots[i].moref);
     free (vm->snapshots[i].name);

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "nic.h"
 #include "props.h"
 #include "soap.h"
 
@@ -46,9 +47,11 @@ struct vs_vm {
   bool cbt_enabled;      /* config.changeTrackingEnabled */
   size_t ndisks;
   struct vs_disk *disks;
-  size_t nnics;          /* NICs with a MAC address, in device order */
-  char **nic_macs;       /* their macAddress values */
-  size_t nics_cap;       /* nic_macs allocated */
+  int cpus;              /* config.hardware.numCPU (0: not reported) */
+  int64_t memory_mb;     /* config.hardware.memoryMB (0: not reported) */
+  bool secure_boot;      /* config.bootOptions.efiSecureBootEnabled */
+  size_t nnics;          /* network adapters, in device order */
+  struct vs_nic *nics;
   size_t nsnapshots;     /* every snapshot in the tree, depth first */
   struct vs_snapshot_ref *snapshots;
   size_t snapshots_cap;  /* snapshots allocated */
@@ -58,7 +61,8 @@ struct vs_vm {
  * to the VM's moref (malloc'd). */
 int vs_find_vm (struct vs_conn *c, const char *what, char **moref, struct vmerr *err);
 
-/* Read a VM's properties and disks. */
+/* Read a VM's properties, disks and NICs (naming the distributed
+ * portgroups they are on). */
 int vs_vm_read (struct vs_conn *c, const char *moref, struct vs_vm *vm, struct vmerr *err);
 
 /* The part of vs_vm_read after the call: fill VM (moref MOREF) from the

@@ -27,9 +27,17 @@ check_vm (const struct vs_vm *vm)
   for (size_t i = 0; i < vm->ndisks; i++)
     if (vm->disks[i].change_id && vm->disks[i].change_id[0] == '\0')
       abort ();  /* an empty changeId means "no CBT": NULL */
-  for (size_t i = 0; i < vm->nnics; i++)
-    if (vm->nic_macs[i] == NULL)
+  for (size_t i = 0; i < vm->nnics; i++) {
+    const struct vs_nic *n = &vm->nics[i];
+    if (n->mac == NULL || (n->nips > 0 && n->ips == NULL))
       abort ();
+    for (size_t k = 0; k < n->nips; k++)
+      if (n->ips[k] == NULL)
+        abort ();
+    (void) vs_nic_ipv4 (n);
+  }
+  if (vm->cpus < 0 || vm->memory_mb < 0)
+    abort ();
   (void) vs_vm_is_windows (vm);
 }
 
