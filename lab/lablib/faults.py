@@ -21,6 +21,11 @@ KNOB_DEFAULTS = {
     "token_ttl": 3600,               # Keystone token lifetime (s)
     "status_delay": 0.3,             # Cinder creating/attaching/... delay (s)
     "attach_delay": 0.5,             # Nova attach -> device link delay (s)
+    "server_build_seconds": 0.5,     # Nova boot: BUILD -> ACTIVE (or ERROR) after (s)
+    "server_boot": "active",         # "error": every boot ends in ERROR with a fault
+    "neutron_mac_policy": "allow",   # "admin_only": setting a port's mac_address is 403
+                                     #    PolicyNotAuthorized (Neutron's default policy on
+                                     #    a network the project does not own)
     "quota_gigabytes": 1000,         # Cinder gigabytes quota (-1: unlimited)
     "new_volume_garbage": 0,         # 1: new volumes do not read as zeros
     "garbage_stride": 65536,         # one 4 KiB non-zero block per this many bytes

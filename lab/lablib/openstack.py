@@ -1,9 +1,10 @@
-"""OpenStack simulator: Keystone v3, Cinder v3, Nova v2.1, an empty Glance
-and the metadata service on one HTTP port, under devstack-like prefixes:
+"""OpenStack simulator: Keystone v3, Cinder v3, Nova v2.1, Neutron v2.0, an
+empty Glance and the metadata service on one HTTP port, under devstack-like
+prefixes:
 
   /identity/v3   Keystone          /volume/v3/<project_id>   Cinder
   /compute/v2.1  Nova              /image/v2                 Glance (no images)
-  /openstack/latest/...            metadata service
+  /networking/v2.0  Neutron        /openstack/latest/...     metadata service
 
 labctl uses init(), env_vars(), volume_hash(), expire_tokens() and Handler.
 State lives in DIR/openstack/state.json (see store.py); volumes are sparse
@@ -22,6 +23,7 @@ from . import faults
 from . import openstack_cinder as cinder
 from . import openstack_glance as glance
 from . import openstack_keystone as keystone
+from . import openstack_neutron as neutron
 from . import openstack_nova as nova
 from .httpbase import LabHandler
 from .openstack_common import (ApiError, LabError, Request, authenticate, error_body,
@@ -34,9 +36,9 @@ __all__ = ["LabError", "Handler", "init", "env_vars", "volume_hash", "expire_tok
 # --- labctl entry points ------------------------------------------------------------
 
 def init(labdir, hosts=1):
-    """Create the lab's project, user, application credential, volume types
-    and conversion-host servers.  Idempotent: existing state is kept (more
-    hosts are added if asked for)."""
+    """Create the lab's project, user, application credential, volume types,
+    flavors, default security group and conversion-host servers.  Idempotent:
+    existing state is kept (more hosts are added if asked for)."""
     paths = lab_paths(labdir)
     os.makedirs(paths["volumes"], exist_ok=True)
     with store(labdir).locked() as st:
@@ -48,6 +50,7 @@ def init(labdir, hosts=1):
                                             "secret": _secret()}
             st["tokens"] = {}
         cinder.init_state(st)
+        neutron.init_state(st)
         nova.init_state(st, paths["dir"], max(1, int(hosts)))
 
 
@@ -121,7 +124,8 @@ METADATA = {
 
 # --- routing ------------------------------------------------------------------------------------
 
-SERVICES = (("keystone", keystone), ("cinder", cinder), ("nova", nova), ("glance", glance))
+SERVICES = (("keystone", keystone), ("cinder", cinder), ("nova", nova), ("glance", glance),
+            ("neutron", neutron))
 
 
 def resolve(method, path):
@@ -218,7 +222,8 @@ class Handler(LabHandler):
         except ApiError as e:
             hdrs = dict(req.reply_headers)
             hdrs.update(e.headers)
-            return self.send_json(e.code, error_body(e.style or style, e.code, e.message), hdrs)
+            return self.send_json(e.code, error_body(e.style or style, e.code, e.message,
+                                                     e.kind), hdrs)
         except Exception:
             self.log_message("internal error: %s", traceback.format_exc())
             return self.send_json(500, error_body(style, 500, "internal lab error"))
@@ -246,6 +251,10 @@ class Handler(LabHandler):
             return False
         if rule["action"] == "delay":
             time.sleep(float(rule.get("arg") or 1))
+            return True
+        if rule["action"] == "task-error":
+            # Served as usual; the work it starts (a server build) fails.
+            req.fault = rule
             return True
         raise fault_error(rule, req)
 

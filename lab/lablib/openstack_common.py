@@ -1,8 +1,9 @@
 """Shared pieces of the OpenStack simulator: state access, errors, request
 context, timestamps, microversions and delayed state transitions.
 
-The Keystone, Cinder and Nova route modules only import from here, so that
-openstack.py (the public face used by labctl) can import all of them.
+The Keystone, Cinder, Neutron and Nova route modules import from here (and
+Nova from Neutron, whose ports it binds), so that openstack.py (the public
+face used by labctl) can import all of them.
 """
 import os
 import subprocess
@@ -22,12 +23,13 @@ class LabError(Exception):
 class ApiError(Exception):
     """An HTTP error reply; rendered in the calling service's body style."""
 
-    def __init__(self, code, message, headers=None, style=None):
+    def __init__(self, code, message, headers=None, style=None, kind=None):
         super().__init__(message)
         self.code = code
         self.message = message
         self.headers = headers or {}
         self.style = style  # body style when not the service's own
+        self.kind = kind  # Neutron's error type (MacAddressInUse, ...)
 
 
 # Nova and Cinder name their fault bodies after the status code
@@ -43,14 +45,22 @@ TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not F
           413: "Request Entity Too Large", 429: "Too Many Requests",
           500: "Internal Server Error", 503: "Service Unavailable"}
 
+# Neutron's generic error types (webob's exception names) by status code.
+NEUTRON_TYPES = {400: "HTTPBadRequest", 403: "HTTPForbidden", 404: "HTTPNotFound",
+                 405: "HTTPMethodNotAllowed", 409: "HTTPConflict", 429: "HTTPTooManyRequests",
+                 500: "HTTPInternalServerError", 503: "HTTPServiceUnavailable"}
+
 AUTH_REQUIRED = "The request you have made requires authentication."
 
 
-def error_body(style, code, message):
+def error_body(style, code, message, kind=None):
     """The JSON body a real service sends with an error of this code."""
     if style == "keystone":
         return {"error": {"code": code, "title": TITLES.get(code, "Error"),
                           "message": message}}
+    if style == "neutron":
+        return {"NeutronError": {"type": kind or NEUTRON_TYPES.get(code, "HTTPError"),
+                                 "message": message, "detail": ""}}
     return {FAULT_NAMES.get(code, "computeFault"): {"code": code, "message": message}}
 
 
@@ -119,6 +129,7 @@ class Request:
         self.token = None  # the caller's token record once authenticated
         self.version = None  # negotiated microversion (tuple) for Cinder/Nova
         self.reply_headers = {}  # extra headers every reply of this request carries
+        self.fault = None  # a task-error rule that matched: the work it starts fails
 
     def q(self, name, default=None):
         v = self.query.get(name)

@@ -41,6 +41,7 @@ def catalog(base, project_id):
             svc("block-storage", "cinder", volume),
             svc("volumev3", "cinderv3", volume),
             svc("compute", "nova", base + "/compute/v2.1"),
+            svc("network", "neutron", base + "/networking"),
             svc("image", "glance", base + "/image")]
 
 

@@ -12,6 +12,24 @@
 
 static const char *const volume_types[] = { "volumev3", "block-storage", NULL };
 static const char *const compute_types[] = { "compute", NULL };
+static const char *const network_types[] = { "network", NULL };
+
+/* Neutron's catalog entry is the service root; its API is under /v2.0. */
+static char *
+network_url_versioned (char *url)
+{
+  size_t n = url ? strlen (url) : 0;
+  char *u = NULL;
+
+  while (n > 0 && url[n - 1] == '/')
+    url[--n] = '\0';
+  if (url == NULL || (n >= 5 && strcmp (url + n - 5, "/v2.0") == 0))
+    return url;
+  if (asprintf (&u, "%s/v2.0", url) < 0)
+    u = NULL;
+  free (url);
+  return u;
+}
 
 /* The Cinder URL must name the project (block-storage entries may not). */
 static int
@@ -46,6 +64,11 @@ set_endpoints (struct os_conn *c, json_object *catalog, struct vmerr *err)
   free (c->compute_url);
   c->volume_url = vol;
   c->compute_url = comp;
+  /* No network service is not an error until the instance needs one. */
+  struct vmerr ignored = { 0 };
+  free (c->network_url);
+  c->network_url = network_url_versioned (os_catalog_endpoint (catalog, network_types, region,
+                                                                iface, &ignored));
   return 0;
 }
 
@@ -158,6 +181,7 @@ os_disconnect (struct os_conn *c)
   free (c->project_id);
   free (c->volume_url);
   free (c->compute_url);
+  free (c->network_url);
   pthread_mutex_destroy (&c->lock);
   free (c);
 }
@@ -165,7 +189,12 @@ os_disconnect (struct os_conn *c)
 static const char *
 base_url (struct os_conn *c, enum os_service svc)
 {
-  return svc == OS_VOLUME ? c->volume_url : svc == OS_COMPUTE ? c->compute_url : c->auth.auth_url;
+  switch (svc) {
+  case OS_VOLUME: return c->volume_url;
+  case OS_COMPUTE: return c->compute_url;
+  case OS_NETWORK: return c->network_url;
+  default: return c->auth.auth_url;
+  }
 }
 
 /* "POST /volumes" for messages: the path without its query. */
@@ -185,6 +214,11 @@ call_once (struct os_conn *c, enum os_service svc, const char *method, const cha
   const char *headers[5] = { "Content-Type: application/json", "Accept: application/json" };
   int rc;
 
+  if (base_url (c, svc) == NULL)
+    return vmerr_set (err, VMERR_OPENSTACK, "the Keystone catalog has no network service "
+                      "(Neutron) for region %s, interface %s: the instance's ports need one",
+                      c->auth.region ? c->auth.region : "(any)",
+                      c->auth.interface ? c->auth.interface : "public");
   if (asprintf (&url, "%s%s", base_url (c, svc), path) < 0)
     return vmerr_set (err, VMERR_FAILED, "out of memory");
   if (asprintf (&auth, "X-Auth-Token: %s", c->token) < 0) {
@@ -194,7 +228,8 @@ call_once (struct os_conn *c, enum os_service svc, const char *method, const cha
   headers[2] = auth;
   if (microversion) {
     snprintf (version, sizeof version, "OpenStack-API-Version: %s %s",
-              svc == OS_VOLUME ? "volume" : svc == OS_COMPUTE ? "compute" : "identity",
+              svc == OS_VOLUME ? "volume" : svc == OS_COMPUTE ? "compute"
+              : svc == OS_NETWORK ? "network" : "identity",
               microversion);
     headers[3] = version;
   }
@@ -266,5 +301,24 @@ os_call (struct os_conn *c, enum os_service svc, const char *method, const char 
   else
     rc = 0;
   http_response_free (&r);
+  return rc;
+}
+
+int
+os_call_delete (struct os_conn *c, enum os_service svc, const char *collection, const char *id,
+                struct vmerr *err)
+{
+  char *path = os_id_path (collection, id);
+  long status = 0;
+  int rc;
+
+  if (path == NULL)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  rc = os_call (c, svc, "DELETE", path, NULL, NULL, NULL, &status, err);
+  if (rc == -1 && status == 404) {
+    *err = (struct vmerr) { 0 };
+    rc = 0;
+  }
+  free (path);
   return rc;
 }

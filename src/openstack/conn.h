@@ -18,6 +18,8 @@ enum os_service {
   OS_IDENTITY,   /* Keystone (the auth URL) */
   OS_VOLUME,     /* Cinder v3: catalog type volumev3, else block-storage */
   OS_COMPUTE,    /* Nova v2.1: catalog type compute */
+  OS_NETWORK,    /* Neutron v2.0: catalog type network (optional: only the
+                  * instance needs it) */
 };
 
 struct os_conn {
@@ -29,11 +31,12 @@ struct os_conn {
   char *project_id;          /* the token's project */
   char *volume_url;          /* Cinder endpoint, ending in /v3/<project_id> */
   char *compute_url;         /* Nova endpoint (…/v2.1) */
+  char *network_url;         /* Neutron endpoint + /v2.0; NULL when the catalog has none */
   unsigned logins;           /* successful Keystone logins so far */
 };
 
-/* Log in and find the Cinder and Nova endpoints for the region and
- * interface of AUTH (copied).  NULL with err set: VMERR_AUTH when Keystone
+/* Log in and find the Cinder and Nova endpoints (and Neutron's, when
+ * there is one) for the region and interface of AUTH (copied).  NULL with err set: VMERR_AUTH when Keystone
  * refuses the credentials (the message names the settings to check, never
  * a secret), VMERR_TLS, VMERR_OPENSTACK for a catalog without the services. */
 struct os_conn *os_connect (const struct os_auth *auth, struct vmerr *err);
@@ -51,6 +54,10 @@ void os_disconnect (struct os_conn *c);
 int os_call (struct os_conn *c, enum os_service svc, const char *method, const char *path,
              const char *microversion, json_object *body, json_object **reply, long *status,
              struct vmerr *err);
+
+/* DELETE /COLLECTION/ID on SVC; a 404 (already gone) counts as done. */
+int os_call_delete (struct os_conn *c, enum os_service svc, const char *collection,
+                    const char *id, struct vmerr *err);
 
 /* The service's own words from an error reply: "itemNotFound: Volume x
  * could not be found." for Cinder and Nova, "Unauthorized: The request you

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const service_names[] = { "Keystone", "Cinder", "Nova" };
+static const char *const service_names[] = { "Keystone", "Cinder", "Nova", "Neutron" };
 
 /* Printable start of a non-JSON body: whitespace collapsed, HTML tags
  * dropped, at most N-1 bytes. */
@@ -47,13 +47,15 @@ os_error_text (const char *body, size_t len, char *buf, size_t n)
     const char *msg = osj_str (root, "message");
     if (msg)
       snprintf (buf, n, "%s", msg);
-    /* {"itemNotFound": {"code": 404, "message": ...}} (Cinder, Nova) or
-     * {"error": {"code": 401, "title": ..., "message": ...}} (Keystone) */
+    /* {"itemNotFound": {"code": 404, "message": ...}} (Cinder, Nova),
+     * {"error": {"code": 401, "title": ..., "message": ...}} (Keystone) or
+     * {"NeutronError": {"type": "MacAddressInUse", "message": ...}} */
     json_object_object_foreach (root, key, val) {
       const char *m = osj_str (val, "message"), *title = osj_str (val, "title");
+      const char *type = osj_str (val, "type");
       if (buf[0] || m == NULL)
         continue;
-      snprintf (buf, n, "%s: %s", title ? title : key, m);
+      snprintf (buf, n, "%s: %s", title ? title : type ? type : key, m);
     }
   }
   json_object_put (root);

@@ -175,3 +175,13 @@ os_free_secret (char *s)
   free (s);
 }
 
+char *
+os_id_path (const char *collection, const char *id)
+{
+  char *e = os_url_escape (id), *p = NULL;
+
+  if (e && asprintf (&p, "/%s/%s", collection, e) < 0)
+    p = NULL;
+  free (e);
+  return p;
+}

@@ -53,6 +53,9 @@ char *osj_text (json_object *o);
 /* Percent-encode S for a URL path segment or query value (malloc'd). */
 char *os_url_escape (const char *s);
 
+/* "/COLLECTION/ID" with ID percent-encoded (malloc'd), NULL when out of memory. */
+char *os_id_path (const char *collection, const char *id);
+
 /* strdup of S, or NULL for NULL. */
 char *os_strdup (const char *s);
 

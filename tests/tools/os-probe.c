@@ -13,7 +13,9 @@
 #include "cinder.h"
 #include "conn.h"
 #include "metadata.h"
+#include "neutron.h"
 #include "nova.h"
+#include "server.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -364,6 +366,216 @@ cmd_instance_uuid (struct probe *p, int argc, char **argv, struct vmerr *err)
   return 0;
 }
 
+/* net-find network|subnet|security-group WHAT [NETWORK_ID]: prints the ID. */
+static int
+cmd_net_find (struct probe *p, int argc, char **argv, struct vmerr *err)
+{
+  enum os_net_kind k = strcmp (argv[0], "subnet") == 0 ? OS_NET_SUBNET
+                       : strcmp (argv[0], "security-group") == 0 ? OS_NET_SECURITY_GROUP
+                       : OS_NET_NETWORK;
+  char *id = NULL;
+  int rc = os_net_find (p->c, k, argv[1], argc > 2 ? argv[2] : NULL, &id, err);
+
+  if (rc == 0)
+    printf ("%s\n", id);
+  free (id);
+  return rc;
+}
+
+static void
+print_port (const struct os_port *port)
+{
+  printf ("port %s name %s mac %s network %s device %s status %s ips", port->id,
+          port->name ? port->name : "-", port->mac ? port->mac : "-",
+          port->network_id ? port->network_id : "-",
+          port->device_id && *port->device_id ? port->device_id : "-",
+          port->status ? port->status : "-");
+  for (size_t i = 0; i < port->nips; i++)
+    printf (" %s", port->ips[i]);
+  putchar ('\n');
+}
+
+/* port-create NAME NETWORK_ID [mac=M] [ip=A] [subnet=S] [sg=ID]...:
+ * prints the port, or "status N" before failing. */
+static int
+cmd_port_create (struct probe *p, int argc, char **argv, struct vmerr *err)
+{
+  const char *sgs[8];
+  struct os_port_spec spec = { .name = argv[0], .network_id = argv[1], .security_groups = sgs };
+  struct os_port port;
+  long status = 0;
+
+  for (int i = 2; i < argc; i++) {
+    if (strncmp (argv[i], "mac=", 4) == 0)
+      spec.mac = argv[i] + 4;
+    else if (strncmp (argv[i], "ip=", 3) == 0)
+      spec.ip = argv[i] + 3;
+    else if (strncmp (argv[i], "subnet=", 7) == 0)
+      spec.subnet_id = argv[i] + 7;
+    else if (strncmp (argv[i], "sg=", 3) == 0 && spec.nsecurity_groups < 8)
+      sgs[spec.nsecurity_groups++] = argv[i] + 3;
+    else
+      return vmerr_set (err, VMERR_USAGE, "port-create: unknown argument %s", argv[i]);
+  }
+  if (os_port_create (p->c, &spec, &port, &status, err) == -1) {
+    printf ("status %ld\n", status);
+    return -1;
+  }
+  print_port (&port);
+  os_port_free (&port);
+  return 0;
+}
+
+/* port-find NAME: the port, or "none". */
+static int
+cmd_port_find (struct probe *p, int argc, char **argv, struct vmerr *err)
+{
+  struct os_port port;
+  int found = 0;
+
+  (void) argc;
+  if (os_port_find (p->c, argv[0], &found, &port, err) == -1)
+    return -1;
+  if (found) {
+    print_port (&port);
+    os_port_free (&port);
+  }
+  else
+    puts ("none");
+  return 0;
+}
+
+static int
+cmd_port_delete (struct probe *p, int argc, char **argv, struct vmerr *err)
+{
+  (void) argc;
+  return os_port_delete (p->c, argv[0], err);
+}
+
+/* flavor-list: "ID NAME VCPUS RAM DISK" lines. */
+static int
+cmd_flavor_list (struct probe *p, int argc, char **argv, struct vmerr *err)
+{
+  struct os_flavor_list l;
+
+  (void) argc, (void) argv;
+  if (os_flavor_list (p->c, &l, err) == -1)
+    return -1;
+  for (size_t i = 0; i < l.n; i++)
+    printf ("%s %s %d %lld %lld\n", l.v[i].id, l.v[i].name, l.v[i].vcpus,
+            (long long) l.v[i].ram_mb, (long long) l.v[i].disk_gb);
+  os_flavor_list_free (&l);
+  return 0;
+}
+
+/* flavor-create NAME VCPUS RAM_MB: prints the ID. */
+static int
+cmd_flavor_create (struct probe *p, int argc, char **argv, struct vmerr *err)
+{
+  char *id = NULL;
+  int rc;
+
+  (void) argc;
+  rc = os_flavor_create (p->c, argv[0], atoi (argv[1]), atoll (argv[2]), &id, err);
+  if (rc == 0)
+    printf ("%s\n", id);
+  free (id);
+  return rc;
+}
+
+/* Split a comma list in place into at most MAX words. */
+static size_t
+split_commas (char *text, const char **out, size_t max)
+{
+  size_t n = 0;
+  char *save = NULL;
+
+  for (char *w = strtok_r (text, ",", &save); w && n < max; w = strtok_r (NULL, ",", &save))
+    out[n++] = w;
+  return n;
+}
+
+/* server-create NAME FLAVOR_ID VOL[,VOL...] PORT[,PORT...]|- [key=K] [az=Z]
+ * [meta=K=V]... [user-data=TEXT]: prints the ID, or "status N". */
+static int
+cmd_server_create (struct probe *p, int argc, char **argv, struct vmerr *err)
+{
+  const char *vols[8], *ports[8];
+  struct kv meta = { 0 };
+  struct os_server_spec spec = { .name = argv[0], .flavor_id = argv[1], .volume_ids = vols,
+                                 .port_ids = ports, .metadata = &meta };
+  char *id = NULL;
+  long status = 0;
+  int rc = 0;
+
+  spec.nvolumes = split_commas (argv[2], vols, 8);
+  spec.nports = strcmp (argv[3], "-") == 0 ? 0 : split_commas (argv[3], ports, 8);
+  for (int i = 4; rc == 0 && i < argc; i++) {
+    char *eq;
+    if (strncmp (argv[i], "key=", 4) == 0)
+      spec.key_name = argv[i] + 4;
+    else if (strncmp (argv[i], "az=", 3) == 0)
+      spec.availability_zone = argv[i] + 3;
+    else if (strncmp (argv[i], "user-data=", 10) == 0)
+      spec.user_data = argv[i] + 10;
+    else if (strncmp (argv[i], "meta=", 5) == 0 && (eq = strchr (argv[i] + 5, '=')) != NULL) {
+      *eq = '\0';
+      rc = kv_set (&meta, argv[i] + 5, eq + 1);
+    }
+    else
+      rc = vmerr_set (err, VMERR_USAGE, "server-create: unknown argument %s", argv[i]);
+  }
+  if (rc == 0 && (rc = os_server_create (p->c, &spec, &id, &status, err)) == 0)
+    printf ("%s\n", id);
+  else if (status)
+    printf ("status %ld\n", status);
+  free (id);
+  kv_free (&meta);
+  return rc;
+}
+
+/* server-show ID: "status S fault F addresses A", or "none". */
+static int
+cmd_server_show (struct probe *p, int argc, char **argv, struct vmerr *err)
+{
+  struct os_server s;
+  int found;
+
+  (void) argc;
+  if (os_server_show (p->c, argv[0], &found, &s, err) == -1)
+    return -1;
+  if (!found) {
+    puts ("none");
+    return 0;
+  }
+  printf ("name %s status %s fault %s addresses %s\n", s.name ? s.name : "-",
+          s.status ? s.status : "-", s.fault ? s.fault : "-", s.addresses);
+  for (size_t i = 0; i < s.metadata.n; i++)
+    printf ("meta %s=%s\n", s.metadata.items[i].key, s.metadata.items[i].value);
+  os_server_free (&s);
+  return 0;
+}
+
+static int
+cmd_server_find (struct probe *p, int argc, char **argv, struct vmerr *err)
+{
+  char *id = NULL;
+
+  (void) argc;
+  if (os_server_find (p->c, argv[0], &id, err) == -1)
+    return -1;
+  puts (id ? id : "none");
+  free (id);
+  return 0;
+}
+
+static int
+cmd_server_delete (struct probe *p, int argc, char **argv, struct vmerr *err)
+{
+  (void) argc;
+  return os_server_delete (p->c, argv[0], err);
+}
+
 static const struct {
   const char *name;   /* command word */
   int min_args;       /* arguments it needs at least */
@@ -393,6 +605,16 @@ static const struct {
   { "attachments", 1, true, cmd_attachments },
   { "server", 1, true, cmd_server },
   { "instance-uuid", 0, false, cmd_instance_uuid },
+  { "net-find", 2, true, cmd_net_find },
+  { "port-create", 2, true, cmd_port_create },
+  { "port-find", 1, true, cmd_port_find },
+  { "port-delete", 1, true, cmd_port_delete },
+  { "flavor-list", 0, true, cmd_flavor_list },
+  { "flavor-create", 3, true, cmd_flavor_create },
+  { "server-create", 4, true, cmd_server_create },
+  { "server-show", 1, true, cmd_server_show },
+  { "server-find", 1, true, cmd_server_find },
+  { "server-delete", 1, true, cmd_server_delete },
 };
 
 static int

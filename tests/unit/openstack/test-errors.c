@@ -31,6 +31,13 @@ test_text (void)
   CHECK_STR (buf, "Unauthorized: The request you have made requires authentication.");
   os_error_text (html, strlen (html), buf, sizeof buf);
   CHECK_STR (buf, "502 Bad Gateway 502 Bad Gateway");
+  /* Neutron names the error by its type. */
+  const char *neutron = "{\"NeutronError\": {\"type\": \"MacAddressInUse\", \"message\": "
+                        "\"Unable to complete operation for network n1. The mac address "
+                        "00:50:56:01:02:03 is in use.\", \"detail\": \"\"}}";
+  os_error_text (neutron, strlen (neutron), buf, sizeof buf);
+  CHECK_STR (buf, "MacAddressInUse: Unable to complete operation for network n1. The mac "
+                  "address 00:50:56:01:02:03 is in use.");
   os_error_text ("", 0, buf, sizeof buf);
   CHECK_STR (buf, "no details in the reply");
   os_error_text (NULL, 0, buf, sizeof buf);
