@@ -20,6 +20,7 @@ static const struct command {
 } commands[] = {
   { "inspect", cmd_inspect, true },
   { "status", cmd_status, true },
+  { "instance", cmd_instance, true },
   { "sync", cmd_migrate, false },
   { "cutover", cmd_migrate, false },
   { "migrate", cmd_migrate, false },

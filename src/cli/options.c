@@ -1,5 +1,6 @@
 /* Command line and environment → struct config. */
 #include "options.h"
+#include "netmap.h"
 #include "parse-bool.h"
 #include "parse-size.h"
 #include "version.h"
@@ -19,7 +20,9 @@ enum {
   OPT_V2V_OPTION, OPT_V2V_RUN, OPT_V2V_FIRSTBOOT, OPT_V2V_CUSTOMIZE, OPT_V2V_CUSTOMIZE_COMMAND,
   OPT_V2V_KEEP_NIC_NAMES, OPT_OS_INSECURE, OPT_LOG_DIR, OPT_TAKE_OVER, OPT_CALL_TIMEOUT,
   OPT_CONNECTIONS, OPT_REQUESTS, OPT_REQUEST_SIZE, OPT_PARALLEL_DISKS, OPT_VERIFY, OPT_MAX_RATE,
-  OPT_PROGRESS_FD,
+  OPT_PROGRESS_FD, OPT_CREATE_INSTANCE, OPT_NETWORK_MAP, OPT_NETWORK, OPT_FLAVOR,
+  OPT_CREATE_FLAVOR, OPT_SECURITY_GROUP, OPT_KEY_NAME, OPT_USER_DATA, OPT_SERVER_NAME,
+  OPT_AVAILABILITY_ZONE, OPT_KEEP_MAC, OPT_NO_KEEP_MAC, OPT_INSTANCE_TIMEOUT,
 };
 
 const struct option cli_options[] = {
@@ -68,6 +71,19 @@ const struct option cli_options[] = {
   { "verify", no_argument, NULL, OPT_VERIFY },
   { "max-rate", required_argument, NULL, OPT_MAX_RATE },
   { "progress-fd", required_argument, NULL, OPT_PROGRESS_FD },
+  { "create-instance", no_argument, NULL, OPT_CREATE_INSTANCE },
+  { "network-map", required_argument, NULL, OPT_NETWORK_MAP },
+  { "network", required_argument, NULL, OPT_NETWORK },
+  { "flavor", required_argument, NULL, OPT_FLAVOR },
+  { "create-flavor", no_argument, NULL, OPT_CREATE_FLAVOR },
+  { "security-group", required_argument, NULL, OPT_SECURITY_GROUP },
+  { "key-name", required_argument, NULL, OPT_KEY_NAME },
+  { "user-data", required_argument, NULL, OPT_USER_DATA },
+  { "server-name", required_argument, NULL, OPT_SERVER_NAME },
+  { "availability-zone", required_argument, NULL, OPT_AVAILABILITY_ZONE },
+  { "keep-mac", no_argument, NULL, OPT_KEEP_MAC },
+  { "no-keep-mac", no_argument, NULL, OPT_NO_KEEP_MAC },
+  { "instance-timeout", required_argument, NULL, OPT_INSTANCE_TIMEOUT },
   { NULL, 0, NULL, 0 },
 };
 
@@ -84,7 +100,9 @@ cli_usage (FILE *f)
     "  cutover VM    final window: last delta, conversion, volumes marked converted\n"
     "  migrate VM [--cbt-sync[=BOOL]] [--cutover[=BOOL]]   the two flags verbatim\n"
     "  status VM     per disk: volume, changeID, converted, copy state, last window\n"
-    "  inspect VM    pre-flight check of the VM in vSphere (disks, guest, CBT, snapshots)\n"
+    "  inspect VM    pre-flight check of the VM in vSphere (disks, NICs, guest, CBT, snapshots)\n"
+    "  instance VM   create (or find again) the Nova server of a converted VM: ports\n"
+    "                with the source MACs, booted from its volumes\n"
     "VM is an inventory path (/DC/vm/folder/web01) or a unique VM name.\n"
     "\n"
     "Common options (environment variable in brackets):\n"
@@ -119,6 +137,24 @@ cli_usage (FILE *f)
     "  --max-rate BYTES             at most BYTES/s for the VM, all disks together\n"
     "                               (suffixes K, M, G: 50M)\n"
     "  --progress-fd N              JSON progress events, one per line, on fd N\n"
+    "\n");
+  /* Two texts: C11 compilers need not take a string over 4095 bytes. */
+  fprintf (f,
+    "The instance (instance VM, or cutover VM --create-instance):\n"
+    "  --network-map 'SOURCE=NETWORK[,subnet=SUBNET][,ip=keep|ADDRESS]'\n"
+    "                               the Neutron network of the NICs on vSphere network or\n"
+    "                               portgroup SOURCE (repeatable); ip=keep: the guest's\n"
+    "                               address as VMware Tools reports it\n"
+    "  --network NETWORK            the network of NICs without a mapping\n"
+    "  --flavor NAME|ID|auto        auto (default): the smallest flavor with the VM's\n"
+    "                               vCPUs and memory\n"
+    "  --create-flavor              with auto: make a flavor when none fits\n"
+    "  --security-group NAME|ID     on every port (repeatable; default: the project's)\n"
+    "  --key-name NAME  --user-data FILE  --availability-zone ZONE\n"
+    "  --server-name NAME           the server's name (default: the VM's)\n"
+    "  --keep-mac, --no-keep-mac    ports keep the source NICs' MACs (default: keep)\n"
+    "  --instance-timeout S         wait at most S s for ACTIVE (600)\n"
+    "  --create-instance            cutover: create the instance after the conversion\n"
     "\n"
     "  --json                       machine-readable output (status, inspect); progress\n"
     "                               events on stderr unless --progress-fd\n"
@@ -180,6 +216,17 @@ int_arg (const char *opt, const char *text, long lo, long hi, int *out, struct v
   return 0;
 }
 
+/* A name-like value of option OPT: empty text is refused (it would name
+ * nothing and let the cloud pick). */
+static int
+name_arg (const char *opt, const char *text, const char **out, struct vmerr *err)
+{
+  if (*text == '\0')
+    return vmerr_set (err, VMERR_USAGE, "--%s: an empty value (give a name or ID)", opt);
+  *out = text;
+  return 0;
+}
+
 /* Limits of the data plane's tunables (docs/performance.md). */
 enum { CONNECTIONS_MAX = 16, REQUESTS_MAX = 64, PARALLEL_DISKS_MAX = 16 };
 #define REQUEST_SIZE_MIN (64 * 1024)
@@ -229,12 +276,16 @@ defaults_from_env (struct config *c)
   c->request_size = 2 * 1024 * 1024;
   c->parallel_disks = 4;
   c->progress_fd = -1;
+  c->flavor = "auto";
+  c->keep_mac = true;
+  c->instance_timeout = 600;
 }
 
 static int
 set_command (struct config *c, const char *cmd, struct vmerr *err)
 {
-  static const char *const known[] = { "sync", "cutover", "migrate", "status", "inspect", NULL };
+  static const char *const known[] = { "sync", "cutover", "migrate", "status", "inspect",
+                                        "instance", NULL };
 
   for (int i = 0; known[i]; i++)
     if (strcmp (cmd, known[i]) == 0) {
@@ -246,7 +297,7 @@ set_command (struct config *c, const char *cmd, struct vmerr *err)
       return 0;
     }
   return vmerr_set (err, VMERR_USAGE, "unknown command '%s' (commands: sync, cutover, "
-                    "migrate, status, inspect; see vmigrate --help)", cmd);
+                    "migrate, status, inspect, instance; see vmigrate --help)", cmd);
 }
 
 int
@@ -254,6 +305,7 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
 {
   bool cbt_given = false, cutover_given = false;
   bool cbt_flag = false, cutover_flag = false;
+  bool instance_given = false;  /* an option of the instance was given */
   int opt;
 
   memset (c, 0, sizeof *c);
@@ -385,6 +437,44 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
                           "least 64K, with an optional K, M or G (e.g. 50M)", optarg);
       break;
     case OPT_VERIFY: c->verify = true; break;
+    case OPT_CREATE_INSTANCE: c->create_instance = true; break;
+    case OPT_NETWORK_MAP:
+    case OPT_SECURITY_GROUP: {
+      const char **list = opt == OPT_NETWORK_MAP ? c->network_maps : c->security_groups;
+      size_t *n = opt == OPT_NETWORK_MAP ? &c->n_network_maps : &c->n_security_groups;
+      if (*n >= CONFIG_LIST_MAX)
+        return vmerr_set (err, VMERR_USAGE, "--network-map and --security-group may each "
+                          "be given at most %d times", CONFIG_LIST_MAX);
+      list[(*n)++] = optarg;
+      instance_given = true;
+      break;
+    }
+    case OPT_NETWORK:
+    case OPT_FLAVOR:
+    case OPT_KEY_NAME:
+    case OPT_USER_DATA:
+    case OPT_SERVER_NAME:
+    case OPT_AVAILABILITY_ZONE: {
+      const struct { int opt; const char *name; const char **field; } names[] = {
+        { OPT_NETWORK, "network", &c->network }, { OPT_FLAVOR, "flavor", &c->flavor },
+        { OPT_KEY_NAME, "key-name", &c->key_name }, { OPT_USER_DATA, "user-data", &c->user_data },
+        { OPT_SERVER_NAME, "server-name", &c->server_name },
+        { OPT_AVAILABILITY_ZONE, "availability-zone", &c->availability_zone },
+      };
+      for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].opt == opt && name_arg (names[i].name, optarg, names[i].field, err) == -1)
+          return -1;
+      instance_given = true;
+      break;
+    }
+    case OPT_CREATE_FLAVOR: c->create_flavor = instance_given = true; break;
+    case OPT_KEEP_MAC: c->keep_mac = instance_given = true; break;
+    case OPT_NO_KEEP_MAC: c->keep_mac = false, instance_given = true; break;
+    case OPT_INSTANCE_TIMEOUT:
+      if (int_arg ("instance-timeout", optarg, 1, 86400, &c->instance_timeout, err) == -1)
+        return -1;
+      instance_given = true;
+      break;
     case ':':
       return vmerr_set (err, VMERR_USAGE, "option %s needs a value (see vmigrate --help)",
                         argv[optind - 1]);
@@ -414,6 +504,20 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
   if (strcmp (c->command, "migrate") == 0) {
     c->cbt_sync = cbt_flag;
     c->cutover = cutover_flag;
+  }
+  bool instance = strcmp (c->command, "instance") == 0;
+  if (c->create_instance && !c->cutover)
+    return vmerr_set (err, VMERR_USAGE, "--create-instance goes with 'cutover' (or 'migrate "
+                      "--cutover=true'): the instance boots from converted volumes");
+  if (instance_given && !instance && !c->create_instance)
+    return vmerr_set (err, VMERR_USAGE, "the instance's options (--network-map, --flavor, ...) "
+                      "go with 'instance' or 'cutover --create-instance'");
+  for (size_t i = 0; i < c->n_network_maps; i++) {
+    struct netmap m = { 0 };
+    int bad = netmap_add (&m, c->network_maps[i], err);
+    netmap_free (&m);
+    if (bad == -1)
+      return -1;
   }
   return 0;
 }

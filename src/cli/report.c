@@ -307,6 +307,47 @@ report_migrate (void *opaque, const struct migrate_result *res, int rc, const st
   }
 }
 
+/* instance */
+
+static void
+report_instance (void *opaque, const struct vs_vm *vm, const struct instance_result *res)
+{
+  struct report *r = opaque;
+
+  if (r->json) {
+    json_object *o = json_object_new_object (), *ports = json_object_new_array ();
+    json_object_object_add (o, "ok", json_object_new_boolean (true));
+    json_object_object_add (o, "vm", json_object_new_string (vm->name));
+    json_object_object_add (o, "server_id", json_object_new_string (res->server_id));
+    json_object_object_add (o, "server_name", json_object_new_string (res->server_name));
+    json_object_object_add (o, "status", json_object_new_string (str_or (res->status, "")));
+    json_object_object_add (o, "addresses", json_object_new_string (str_or (res->addresses, "")));
+    json_object_object_add (o, "flavor", jstr_or_null (res->flavor));
+    json_object_object_add (o, "found_again", json_object_new_boolean (res->found_again));
+    for (size_t i = 0; i < res->nports; i++) {
+      json_object *p = json_object_new_object ();
+      json_object_object_add (p, "id", json_object_new_string (res->ports[i].id));
+      json_object_object_add (p, "name", json_object_new_string (res->ports[i].name));
+      json_object_object_add (p, "mac", jstr_or_null (res->ports[i].mac));
+      json_object_object_add (p, "created", json_object_new_boolean (res->ports[i].created));
+      json_object_array_add (ports, p);
+    }
+    json_object_object_add (o, "ports", ports);
+    json_object_object_add (o, "exit_code", json_object_new_int (0));
+    print_json (o, true);
+    json_object_put (o);
+    return;
+  }
+  fprintf (r->text, "server %s (%s) %s%s\n", res->server_name, res->server_id,
+           str_or (res->status, "?"), res->found_again ? ", found again" : "");
+  if (res->flavor)
+    fprintf (r->text, "  flavor:    %s\n", res->flavor);
+  fprintf (r->text, "  addresses: %s\n", *str_or (res->addresses, "") ? res->addresses : "none");
+  for (size_t i = 0; i < res->nports; i++)
+    fprintf (r->text, "  port %s (%s) MAC %s%s\n", res->ports[i].name, res->ports[i].id,
+             str_or (res->ports[i].mac, "?"), res->ports[i].created ? "" : ", found again");
+}
+
 void
 report_init (struct report *r, struct report_ops *ops, const struct config *cfg)
 {
@@ -314,7 +355,7 @@ report_init (struct report *r, struct report_ops *ops, const struct config *cfg)
   r->text = cfg->json ? stderr : stdout;
   *ops = (struct report_ops) {
     .opaque = r, .vm = report_vm, .status = report_status, .window = report_window,
-    .migrate = report_migrate,
+    .migrate = report_migrate, .instance = report_instance,
   };
 }
 

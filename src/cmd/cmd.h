@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "create.h"
 #include "disk-volume.h"
 #include "error.h"
 #include "result.h"
@@ -37,6 +38,8 @@ struct report_ops {
   /* sync/cutover/migrate: a window ended (the run goes on). */
   void (*window) (void *opaque, const struct migrate_result *r,
                   const struct window_result_report *w);
+  /* instance: the server of the VM, made or found again. */
+  void (*instance) (void *opaque, const struct vs_vm *vm, const struct instance_result *r);
   /* sync/cutover/migrate: the run ended, RC 0 or -1 with ERR. */
   void (*migrate) (void *opaque, const struct migrate_result *r, int rc,
                    const struct vmerr *err);
@@ -44,6 +47,7 @@ struct report_ops {
 
 int cmd_inspect (const struct config *cfg, const struct report_ops *out, struct vmerr *err);
 int cmd_status (const struct config *cfg, const struct report_ops *out, struct vmerr *err);
+int cmd_instance (const struct config *cfg, const struct report_ops *out, struct vmerr *err);
 /* sync, cutover and migrate (cfg->command says which; the config's
  * cbt_sync/cutover carry the difference). */
 int cmd_migrate (const struct config *cfg, const struct report_ops *out, struct vmerr *err);

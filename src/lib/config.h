@@ -15,7 +15,7 @@
 enum transport { TRANSPORT_VDDK, TRANSPORT_LOCAL };
 
 struct config {
-  const char *command;          /* sync, cutover, migrate, status, inspect */
+  const char *command;          /* sync, cutover, migrate, status, inspect, instance */
   const char *vm;               /* inventory path or unique name */
 
   /* vSphere */
@@ -72,6 +72,23 @@ struct config {
   bool verify;                  /* --verify: read both sides back and compare */
   int64_t max_rate;             /* --max-rate BYTES/s: for the VM, all disks; 0 = none */
   int progress_fd;              /* --progress-fd N: JSON progress events; -1 = none */
+
+  /* The instance (vmigrate instance, cutover --create-instance) */
+  bool create_instance;         /* --create-instance: cutover goes on to the instance */
+#define CONFIG_LIST_MAX 32
+  const char *network_maps[CONFIG_LIST_MAX];   /* --network-map SPEC (repeatable) */
+  size_t n_network_maps;
+  const char *network;          /* --network NETWORK: NICs without a mapping */
+  const char *flavor;           /* --flavor NAME|ID|auto (default auto) */
+  bool create_flavor;           /* --create-flavor: auto may make one that fits */
+  const char *security_groups[CONFIG_LIST_MAX]; /* --security-group NAME|ID (repeatable) */
+  size_t n_security_groups;
+  const char *key_name;         /* --key-name */
+  const char *user_data;        /* --user-data FILE */
+  const char *server_name;      /* --server-name (default: the VM's name) */
+  const char *availability_zone; /* --availability-zone (Nova's) */
+  bool keep_mac;                /* --keep-mac (default) / --no-keep-mac */
+  int instance_timeout;         /* --instance-timeout S: BUILD -> ACTIVE at most (600) */
 
   int call_timeout;             /* --call-timeout S, VMIGRATE_CALL_TIMEOUT: the most one
                                  * vSphere/OpenStack call may take, retries included */
