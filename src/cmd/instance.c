@@ -4,6 +4,7 @@
 #include "cmd.h"
 #include "connect.h"
 #include "create.h"
+#include "netmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,12 @@ cmd_instance (const struct config *cfg, const struct report_ops *out, struct vme
       }
     }
     ids[nvols] = vols[nvols].id;
+  }
+  /* The guest is off after a cutover: ip=keep uses what the last window
+   * recorded while it ran. */
+  if (netmap_guest_ips_apply (kv_get (&vols[0].meta, META_GUEST_IPS), vm.nics, vm.nnics) == -1) {
+    vmerr_set (err, VMERR_FAILED, "out of memory");
+    goto out;
   }
   if (instance_create (x.os, cfg, &vm, ids, nvols, &res, err) == -1)
     goto out;

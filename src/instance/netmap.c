@@ -165,3 +165,50 @@ netmap_free (struct netmap *m)
   m->v = NULL;
   m->n = m->cap = 0;
 }
+
+char *
+netmap_guest_ips_text (const struct vs_nic *nics, size_t n)
+{
+  char buf[256] = "";
+  size_t len = 0;
+
+  for (size_t i = 0; i < n; i++) {
+    const char *ip = vs_nic_ipv4 (&nics[i]);
+    char entry[64];
+    int k = ip ? snprintf (entry, sizeof entry, "%s%d=%s", len ? "," : "", nics[i].key, ip) : 0;
+    if (k <= 0 || (size_t) k >= sizeof entry || len + (size_t) k >= sizeof buf)
+      continue;
+    memcpy (buf + len, entry, (size_t) k + 1);
+    len += (size_t) k;
+  }
+  return len ? strdup (buf) : NULL;
+}
+
+int
+netmap_guest_ips_apply (const char *text, struct vs_nic *nics, size_t n)
+{
+  char *copy = text ? strdup (text) : NULL, *save = NULL;
+
+  if (text && copy == NULL)
+    return -1;
+  for (char *e = copy ? strtok_r (copy, ",", &save) : NULL; e; e = strtok_r (NULL, ",", &save)) {
+    char *eq = strchr (e, '='), *end = NULL;
+    long key = eq ? strtol (e, &end, 10) : 0;
+    if (eq == NULL || end != eq || !is_address (eq + 1))
+      continue;  /* not ours to trust */
+    for (size_t i = 0; i < n; i++) {
+      if (nics[i].key != key || nics[i].nips > 0)
+        continue;
+      if ((nics[i].ips = malloc (sizeof *nics[i].ips)) == NULL ||
+          (nics[i].ips[0] = strdup (eq + 1)) == NULL) {
+        free (nics[i].ips);
+        nics[i].ips = NULL;
+        free (copy);
+        return -1;
+      }
+      nics[i].nips = 1;
+    }
+  }
+  free (copy);
+  return 0;
+}

@@ -47,4 +47,16 @@ int netmap_plan (const struct netmap *m, const char *default_network,
 
 void netmap_free (struct netmap *m);
 
+/* The guest's IPv4 address per NIC as VMware Tools reports it while the
+ * guest runs, kept in the volumes' metadata (META_GUEST_IPS) by every
+ * window, so that ip=keep still knows it after the cutover stopped the
+ * guest: "4000=10.0.0.5,4001=10.1.2.3", within Cinder's 255 characters
+ * (whole entries only).  NULL when no NIC has one, or out of memory. */
+#define META_GUEST_IPS "vmigrate_guest_ips"
+char *netmap_guest_ips_text (const struct vs_nic *nics, size_t n);
+
+/* Give each NIC that has no address the one TEXT records for its key
+ * (addresses from a running guest win).  0, or -1 when out of memory. */
+int netmap_guest_ips_apply (const char *text, struct vs_nic *nics, size_t n);
+
 #endif

@@ -2,6 +2,7 @@
  * durability guarantee: snapshot, read its changeId, copy from it, flush,
  * and only then record the changeId and "complete". */
 #include "window.h"
+#include "netmap.h"
 #include "engine.h"
 #include "rate.h"
 #include "clock.h"
@@ -286,12 +287,15 @@ record_job (struct volume_ctx *vx, struct disk_job *j, struct vmerr *err)
   wd->seconds = j->st.seconds;
   wd->verify_seconds = j->verify_s;
   wd->connections = j->st.connections;
+  char *ips = netmap_guest_ips_text (j->vm->nics, j->vm->nnics);
   if (state_window_done (&kv, &wd->vol->meta, j->sd->change_id, wd->bytes, j->st.seconds,
-                         j->sd->capacity) == -1)
+                         j->sd->capacity) == -1 ||
+      (ips && kv_set (&kv, META_GUEST_IPS, ips) == -1))
     rc = vmerr_set (err, VMERR_FAILED, "out of memory");
   else
     rc = volume_set_meta (vx, wd->vol, &kv, err);
   kv_free (&kv);
+  free (ips);
   if (rc == 0)
     log_info ("disk %d: %.1f MiB in %.1f s (%u connection%s); changeID %s", j->sd->key,
               wd->bytes / 1048576.0, j->st.seconds, j->st.connections,

@@ -2,7 +2,8 @@
 # boot volume with the data volume attached in disk order, one port per
 # source NIC on its mapped network with the source MAC (and the fixed IP
 # asked for), the VM's UUID in its metadata, the smallest fitting flavor;
-# a rerun finds the server and ports again.  Before anything is created it
+# a rerun finds the server and ports again; ip=keep takes the address VMware
+# Tools reported before the cutover stopped the guest.  Before anything is created it
 # refuses: a VM not converted, a NIC without a network, an unknown flavor.
 # A MAC refused by Neutron's policy names --no-keep-mac; a server that ends
 # in ERROR is reported with Nova's fault and removed with its new ports;
@@ -28,7 +29,7 @@ nservers() { openstack server list -f value -c ID | wc -l; }  # conversion hosts
 servers0=$(nservers)
 
 "$LABCTL" vm-create --dir "$LABDIR" app01 --disks 16M,8M --fill 10 --cpus 3 --memory 3000 \
-    --nics 'VM Network=00:50:56:0a:00:01,dvs-backend=00:50:56:0a:00:02' >/dev/null
+    --nics 'VM Network=00:50:56:0a:00:01,dvs-backend=00:50:56:0a:00:02@10.40.0.77' >/dev/null
 vmigrate sync app01 >/dev/null 2>&1 || fail "sync failed"
 rc=0; out=$(vmigrate instance app01 --network prod 2>&1) || rc=$?
 assert_eq 9 "$rc" "instance before cutover: exit code"
@@ -49,7 +50,7 @@ assert_eq 0 "$(nports)" "no port made by a refused run"
 assert_eq "$servers0" "$(nservers)" "no server made by a refused run"
 
 js=$(vmigrate instance app01 --network-map 'VM Network=prod,ip=10.30.0.40' \
-    --network-map 'dvs-backend=backend' --json) || fail "instance failed: $js"
+    --network-map 'dvs-backend=backend,ip=keep' --json) || fail "instance failed: $js"
 $PY - "$js" <<'PYEOF' || fail "instance JSON wrong: $js"
 import json, sys
 r = json.loads(sys.argv[1])
@@ -58,7 +59,9 @@ assert r["flavor"] == "m1.large" and not r["found_again"], r  # 3 vCPUs, 3000 Mi
 assert [p["name"] for p in r["ports"]] == ["app01-nic0", "app01-nic1"], r["ports"]
 assert [p["mac"] for p in r["ports"]] == ["00:50:56:0a:00:01", "00:50:56:0a:00:02"], r
 assert "prod=10.30.0.40 (00:50:56:0a:00:01)" in r["addresses"], r["addresses"]
-assert "backend=10.40.0." in r["addresses"], r["addresses"]
+# ip=keep: the address VMware Tools reported while the guest ran (the last
+# window recorded it; the guest is off now).
+assert "backend=10.40.0.77 (00:50:56:0a:00:02)" in r["addresses"], r["addresses"]
 PYEOF
 SRV=$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["server_id"])' "$js")
 show=$(openstack server show "$SRV" -f json)

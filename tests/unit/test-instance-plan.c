@@ -114,9 +114,38 @@ test_flavor (void)
   CHECK (flavor_pick (f, 0, 1, 1) == NULL);
 }
 
+static void
+test_guest_ips (void)
+{
+  struct vs_nic nics[3] = {
+    nic (4000, "00:50:56:00:00:01", "a", NULL, "10.0.0.5"),
+    nic (4001, "00:50:56:00:00:02", "b", NULL, NULL),
+    nic (4002, "00:50:56:00:00:03", "c", NULL, "fd00::7"),
+  };
+  char *text = netmap_guest_ips_text (nics, 3);
+
+  CHECK_STR (text, "4000=10.0.0.5");  /* IPv4 only: what ip=keep uses */
+  free (text);
+  CHECK (netmap_guest_ips_text (nics + 1, 1) == NULL);
+  /* After the cutover the guest is off: the record fills the NICs without
+   * an address; junk entries and unknown keys are ignored. */
+  CHECK (netmap_guest_ips_apply ("4000=10.9.9.9,4001=10.0.0.6,4009=1.2.3.4,x=y,4002=nope",
+                                 nics, 3) == 0);
+  CHECK_STR (nics[0].ips[0], "10.0.0.5");
+  CHECK (nics[1].nips == 1);
+  CHECK_STR (nics[1].ips[0], "10.0.0.6");
+  CHECK (nics[2].nips == 1);
+  CHECK (netmap_guest_ips_apply (NULL, nics, 3) == 0);
+  free (nics[0].ips);
+  free (nics[1].ips[0]);
+  free (nics[1].ips);
+  free (nics[2].ips);
+}
+
 int
 main (void)
 {
+  test_guest_ips ();
   test_parse ();
   test_plan ();
   test_flavor ();
