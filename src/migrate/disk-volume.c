@@ -358,7 +358,9 @@ volume_mark_boot (struct volume_ctx *x, struct disk_volume *v, const struct vs_v
       kv_set (&img, "hw_disk_bus", "virtio") == -1 ||
       kv_set (&img, "hw_vif_model", "virtio") == -1 ||
       (efi && kv_set (&img, "hw_firmware_type", "uefi") == -1) ||
-      (efi && kv_set (&img, "hw_machine_type", "q35") == -1)) {
+      (efi && kv_set (&img, "hw_machine_type", "q35") == -1) ||
+      /* Nova then boots it with secure boot (libvirt, q35 + OVMF's SB build). */
+      (efi && vm->secure_boot && kv_set (&img, "os_secure_boot", "required") == -1)) {
     vmerr_set (err, VMERR_FAILED, "out of memory");
     goto out;
   }

@@ -7,7 +7,9 @@
 # refuses: a VM not converted, a NIC without a network, an unknown flavor.
 # A MAC refused by Neutron's policy names --no-keep-mac; a server that ends
 # in ERROR is reported with Nova's fault and removed with its new ports;
-# `cutover --create-instance` does it all in one run.
+# `cutover --create-instance` does it all in one run; a UEFI guest with
+# secure boot gets hw_firmware_type=uefi, hw_machine_type=q35 and
+# os_secure_boot=required on its boot volume.
 . "$(dirname "$0")/../lib.sh"
 requires openstack
 lab_start
@@ -85,12 +87,27 @@ assert_eq 2 "$(nports)" "no new port"
 
 # Another VM, cut over with --create-instance, on a cloud that refuses MACs,
 # then with a server that goes to ERROR.
-"$LABCTL" vm-create --dir "$LABDIR" app02 --disks 8M --fill 10 --nics 'VM Network' >/dev/null
+# It is a UEFI guest with secure boot: the boot volume says so to Nova.
+"$LABCTL" vm-create --dir "$LABDIR" app02 --disks 8M --fill 10 --nics 'VM Network' \
+    --firmware efi --secure-boot >/dev/null
 "$LABCTL" fault --dir "$LABDIR" set neutron_mac_policy=admin_only >/dev/null
 rc=0; out=$(vmigrate cutover app02 --create-instance --network prod 2>&1) || rc=$?
 assert_eq 9 "$rc" "refused MAC: exit code"
 assert_contains "$out" "--no-keep-mac" "refused MAC: the fix"
 assert_eq true "$(meta app02 0 converted)" "the conversion is kept"
+img=$(openstack volume show "$(vol app02 0 id)" -f json)
+$PY - "$img" <<'PYEOF' || fail "UEFI / secure boot image metadata: $img"
+import json, sys
+m = json.loads(sys.argv[1])["volume_image_metadata"]
+assert m["hw_firmware_type"] == "uefi" and m["hw_machine_type"] == "q35", m
+assert m["os_secure_boot"] == "required", m
+PYEOF
+img=$(openstack volume show "$(vol app01 0 id)" -f json)
+$PY - "$img" <<'PYEOF' || fail "a BIOS guest's image metadata: $img"
+import json, sys
+m = json.loads(sys.argv[1])["volume_image_metadata"]
+assert "hw_firmware_type" not in m and "os_secure_boot" not in m, m
+PYEOF
 assert_eq 2 "$(nports)" "no port left by the refused run"
 "$LABCTL" fault --dir "$LABDIR" set server_boot=error >/dev/null
 rc=0; out=$(vmigrate instance app02 --network prod --no-keep-mac 2>&1) || rc=$?
