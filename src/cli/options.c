@@ -22,7 +22,7 @@ enum {
   OPT_CONNECTIONS, OPT_REQUESTS, OPT_REQUEST_SIZE, OPT_PARALLEL_DISKS, OPT_VERIFY, OPT_MAX_RATE,
   OPT_PROGRESS_FD, OPT_CREATE_INSTANCE, OPT_NETWORK_MAP, OPT_NETWORK, OPT_FLAVOR,
   OPT_CREATE_FLAVOR, OPT_SECURITY_GROUP, OPT_KEY_NAME, OPT_USER_DATA, OPT_SERVER_NAME,
-  OPT_AVAILABILITY_ZONE, OPT_KEEP_MAC, OPT_NO_KEEP_MAC, OPT_INSTANCE_TIMEOUT,
+  OPT_AVAILABILITY_ZONE, OPT_KEEP_MAC, OPT_NO_KEEP_MAC, OPT_INSTANCE_TIMEOUT, OPT_VIRTIO_WIN,
 };
 
 const struct option cli_options[] = {
@@ -84,6 +84,7 @@ const struct option cli_options[] = {
   { "keep-mac", no_argument, NULL, OPT_KEEP_MAC },
   { "no-keep-mac", no_argument, NULL, OPT_NO_KEEP_MAC },
   { "instance-timeout", required_argument, NULL, OPT_INSTANCE_TIMEOUT },
+  { "virtio-win", required_argument, NULL, OPT_VIRTIO_WIN },
   { NULL, 0, NULL, 0 },
 };
 
@@ -119,6 +120,8 @@ cli_usage (FILE *f)
     "  --v2v-option ARG             one more converter argument (repeatable)\n"
     "  --v2v-run FILE               script run in the guest at conversion (repeatable)\n"
     "  --v2v-firstboot FILE         script run at the guest's first boot (repeatable)\n"
+    "  --virtio-win PATH            Windows guests: the virtio-win ISO or directory\n"
+    "                               [VIRTIO_WIN] (default /usr/share/virtio-win)\n"
     "  --shutdown-timeout S         cutover: wait S s for the guest, then power off (300)\n"
     "  --no-shutdown                cutover: leave the VM running (writes after the last\n"
     "                               snapshot are NOT migrated)\n"
@@ -271,6 +274,7 @@ defaults_from_env (struct config *c)
   c->v2v_customize = "auto";
   c->v2v_customize_command = env_or ("VMIGRATE_V2V_CUSTOMIZE_COMMAND", "virt-customize");
   c->v2v_keep_nic_names = true;
+  c->virtio_win = env_or ("VIRTIO_WIN", NULL);
   c->log_dir = env_or ("VMIGRATE_LOG_DIR", NULL);
   c->requests = 16;
   c->request_size = 2 * 1024 * 1024;
@@ -438,6 +442,10 @@ config_parse (struct config *c, int argc, char **argv, struct vmerr *err)
       break;
     case OPT_VERIFY: c->verify = true; break;
     case OPT_CREATE_INSTANCE: c->create_instance = true; break;
+    case OPT_VIRTIO_WIN:
+      if (name_arg ("virtio-win", optarg, &c->virtio_win, err) == -1)
+        return -1;
+      break;
     case OPT_NETWORK_MAP:
     case OPT_SECURITY_GROUP: {
       const char **list = opt == OPT_NETWORK_MAP ? c->network_maps : c->security_groups;

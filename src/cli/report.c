@@ -130,17 +130,24 @@ vm_text (FILE *f, const struct vs_vm *vm)
 }
 
 static void
-report_vm (void *opaque, const struct vs_vm *vm)
+report_vm (void *opaque, const struct vs_vm *vm, const char *virtio_win, const char *problem)
 {
   struct report *r = opaque;
+  bool win = vs_vm_is_windows (vm);
 
   if (r->json) {
     json_object *j = vm_to_json (vm);
+    if (win) {
+      json_object_object_add (j, "virtio_win", jstr_or_null (virtio_win));
+      json_object_object_add (j, "virtio_win_problem", jstr_or_null (problem));
+    }
     print_json (j, true);
     json_object_put (j);
+    return;
   }
-  else
-    vm_text (r->text, vm);
+  vm_text (r->text, vm);
+  if (win)
+    fprintf (r->text, "  virtio-win:    %s\n", virtio_win ? virtio_win : problem ? problem : "?");
 }
 
 /* status */

@@ -31,8 +31,10 @@ struct status_report {
 
 struct report_ops {
   void *opaque;                 /* passed to every call */
-  /* inspect: the VM as read from vSphere. */
-  void (*vm) (void *opaque, const struct vs_vm *vm);
+  /* inspect: the VM as read from vSphere; for a Windows guest where the
+   * converter finds virtio-win (VIRTIO_WIN) or, NULL, what is wrong (PROBLEM). */
+  void (*vm) (void *opaque, const struct vs_vm *vm, const char *virtio_win,
+              const char *virtio_win_problem);
   /* status: each disk's volume and state. */
   void (*status) (void *opaque, const struct status_report *s);
   /* sync/cutover/migrate: a window ended (the run goes on). */

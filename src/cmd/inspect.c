@@ -1,6 +1,7 @@
 /* `vmigrate inspect VM`: a read-only pre-flight check in vSphere. */
 #include "cmd.h"
 #include "connect.h"
+#include "virtio-win.h"
 
 #include <stdlib.h>
 
@@ -16,7 +17,14 @@ cmd_inspect (const struct config *cfg, const struct report_ops *out, struct vmer
     return -1;
   if (vs_find_vm (c, cfg->vm, &moref, err) == -1 || vs_vm_read (c, moref, &vm, err) == -1)
     goto out;
-  out->vm (out->opaque, &vm);
+  /* The cutover would refuse to stop a Windows guest without drivers: say
+   * so now. */
+  char *vw = NULL;
+  struct vmerr vwerr = { 0 };
+  if (vs_vm_is_windows (&vm))
+    virtio_win_find (cfg->virtio_win, &vw, &vwerr);
+  out->vm (out->opaque, &vm, vw, vwerr.code ? vwerr.msg : NULL);
+  free (vw);
   vs_vm_free (&vm);
   rc = 0;
 out:

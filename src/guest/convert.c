@@ -167,13 +167,22 @@ convert_customize_argv (const struct convert_job *job, const char *nic_script, s
 
 /* Run ARGV with stdout/stderr appended to LOG_PATH; 0 on exit status 0. */
 static int
-run_logged (char **argv, const char *log_path, const char *what, struct vmerr *err)
+run_logged (char **argv, const char *log_path, const char *what, const char *virtio_win,
+            struct vmerr *err)
 {
   static const char *const env[] = { "LIBGUESTFS_BACKEND=direct", NULL };
-  struct spawn_opts opts = { .log_path = log_path, .env_defaults = env };
-  int status;
+  char *vw = NULL;
+  const char *set[] = { NULL, NULL };
+  struct spawn_opts opts = { .log_path = log_path, .env_defaults = env, .env_set = set };
+  int status, rc;
 
-  if (spawn_run (argv, &opts, &status, err) == -1) {
+  if (virtio_win && asprintf (&vw, "VIRTIO_WIN=%s", virtio_win) < 0)
+    return vmerr_set (err, VMERR_FAILED, "out of memory");
+  set[0] = vw;
+  rc = spawn_run (argv, &opts, &status, err);
+  free (vw);
+
+  if (rc == -1) {
     err->code = VMERR_CONVERT;
     return -1;
   }
@@ -272,13 +281,13 @@ convert_run (const struct convert_job *job, char **log_path, struct vmerr *err)
   }
   log_info ("converting the guest: %s -i %s (log: %s)", argv[0],
             job->ndevices == 1 ? "disk" : "libvirtxml", *log_path);
-  if (run_logged (argv, *log_path, "conversion", err) == -1)
+  if (run_logged (argv, *log_path, "conversion", job->virtio_win, err) == -1)
     goto out;
   if (cargv) {
     log_info ("customizing the converted guest: %s (%zu --run, %zu --firstboot%s; log: %s)",
               cargv[0], job->nrun, job->nfirstboot, nic ? ", NIC names kept by MAC" : "",
               *log_path);
-    if (run_logged (cargv, *log_path, "guest customization", err) == -1)
+    if (run_logged (cargv, *log_path, "guest customization", job->virtio_win, err) == -1)
       goto out;
   }
   rc = 0;

@@ -38,6 +38,9 @@ struct convert_job {
    * that pins the guest's configured interface names to them. */
   size_t nmacs;
   const char *const *macs;
+  /* Windows guests: the virtio-win ISO or directory (virtio-win.h), given
+   * to the converter as VIRTIO_WIN; NULL: its own default. */
+  const char *virtio_win;
   /* Who applies --run/--firstboot: "converter" (virt-v2v-in-place takes
    * them, as newer ones and the lab's stand-in do), "virt-customize" (run
    * it on the converted disks; Debian 12's virt-v2v 2.2 has no such

@@ -62,6 +62,7 @@ struct config {
   const char *v2v_customize;    /* --v2v-customize auto|converter|virt-customize */
   const char *v2v_customize_command; /* --v2v-customize-command, VMIGRATE_V2V_CUSTOMIZE_COMMAND */
   bool v2v_keep_nic_names;      /* --v2v-keep-nic-names[=BOOL] (default true) */
+  const char *virtio_win;       /* --virtio-win PATH, VIRTIO_WIN: Windows drivers */
 
   /* Data plane (defaults in docs/performance.md) */
   int connections;              /* --connections N: NBD connections per disk; 0 = auto

@@ -31,19 +31,26 @@ has_name (char *const *env, size_t n, const char *entry)
 }
 
 static char **
-child_env (const char *const *defaults)
+child_env (const char *const *defaults, const char *const *set)
 {
-  size_t n = 0, k = 0;
+  size_t n = 0, k = 0, nset = 0;
   char **env;
 
   while (environ[n])
     n++;
   for (size_t i = 0; defaults && defaults[i]; i++)
     n++;
-  if ((env = calloc (n + 1, sizeof *env)) == NULL)
+  while (set && set[nset])
+    nset++;
+  if ((env = calloc (n + nset + 1, sizeof *env)) == NULL)
     return NULL;
+  for (size_t i = 0; i < nset; i++)
+    if (strchr (set[i], '='))
+      env[k++] = (char *) set[i];
+  size_t first = k;  /* the inherited ones below must not repeat a set name */
   for (size_t i = 0; environ[i]; i++)
-    if (strncmp (environ[i], "OS_", 3) != 0)
+    if (strncmp (environ[i], "OS_", 3) != 0 &&
+        !has_name (env, first, environ[i]))
       env[k++] = environ[i];
   for (size_t i = 0; defaults && defaults[i]; i++)
     if (strchr (defaults[i], '=') && !has_name (env, k, defaults[i]))
@@ -71,7 +78,7 @@ spawn_start (char *const *argv, const struct spawn_opts *opts, pid_t *pid, struc
 
   if (opts == NULL)
     opts = &none;
-  if ((env = child_env (opts->env_defaults)) == NULL)
+  if ((env = child_env (opts->env_defaults, opts->env_set)) == NULL)
     return vmerr_set (err, VMERR_FAILED, "out of memory");
   *pid = fork ();
   if (*pid == -1) {

@@ -22,6 +22,8 @@ struct spawn_opts {
   bool log_truncate;         /* start the log empty instead of appending */
   const char *const *env_defaults; /* "NAME=VALUE" words set in the child when
                                     * NAME is not set; NULL-terminated, or NULL */
+  const char *const *env_set;      /* "NAME=VALUE" words set in the child over
+                                    * any inherited NAME; NULL-terminated, or NULL */
   const char *missing_hint;  /* added to "cannot run PROG: ..." in the log
                               * (" (install nbdkit)"), or NULL */
   bool quiet;                /* stdin and stderr on /dev/null (probes) */

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "power.h"
 #include "recovery.h"
+#include "virtio-win.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ convert_volumes (struct run *r, struct vmerr *err)
     .nrun = r->cfg->n_v2v_run, .run = r->cfg->v2v_run,
     .nfirstboot = r->cfg->n_v2v_firstboot, .firstboot = r->cfg->v2v_firstboot,
     .customize = r->cfg->v2v_customize, .customize_command = r->cfg->v2v_customize_command,
+    .virtio_win = r->virtio_win,
   };
   const char **macs = NULL;
   if (r->cfg->v2v_keep_nic_names && r->vm.nnics > 0) {
@@ -120,6 +122,11 @@ cutover_run (struct run *r, bool any_found, struct vmerr *err)
 
   if (!convert)
     return run_window (r, "final", err);
+  /* Without drivers the converted Windows guest would not boot: find them
+   * before anything stops it. */
+  if (vs_vm_is_windows (&r->vm) && r->virtio_win == NULL &&
+      virtio_win_find (r->cfg->virtio_win, &r->virtio_win, err) == -1)
+    return -1;
 
   bool running = stop && strcmp (r->vm.power_state, "poweredOn") == 0;
   /* Catch up while the guest still runs, so the stopped window is short. */

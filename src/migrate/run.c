@@ -87,6 +87,7 @@ run_free (struct run *r)
   free (r->found);
   free (r->wd);
   free (r->log_dir);
+  free (r->virtio_win);
   progress_sink_free (r->progress);
   volume_ctx_close (&r->vx);
   vm_lock_release (r->lock);

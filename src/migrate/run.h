@@ -28,6 +28,7 @@ struct run {
   struct migrate_result *res;   /* what this run did, for the report */
   char owner_since[32];         /* when this run claimed the VM (owner.h) */
   char *log_dir;                /* the converter's private log directory */
+  char *virtio_win;             /* Windows guests: the drivers the converter gets */
   struct progress_sink *progress; /* live copy progress (terminal, log, events) */
 };
 
