@@ -7,7 +7,7 @@
 # refuses: a VM not converted, a NIC without a network, an unknown flavor.
 # A MAC refused by Neutron's policy names --no-keep-mac; a server that ends
 # in ERROR is reported with Nova's fault and removed with its new ports;
-# `cutover --create-instance` does it all in one run; a UEFI guest with
+# `cutover --create-instance` does it all in one run; a UEFI Windows guest with
 # secure boot gets hw_firmware_type=uefi, hw_machine_type=q35 and
 # os_secure_boot=required on its boot volume.
 . "$(dirname "$0")/../lib.sh"
@@ -87,9 +87,9 @@ assert_eq 2 "$(nports)" "no new port"
 
 # Another VM, cut over with --create-instance, on a cloud that refuses MACs,
 # then with a server that goes to ERROR.
-# It is a UEFI guest with secure boot: the boot volume says so to Nova.
+# It is a UEFI Windows guest with secure boot: the boot volume says so to Nova.
 "$LABCTL" vm-create --dir "$LABDIR" app02 --disks 8M --fill 10 --nics 'VM Network' \
-    --firmware efi --secure-boot >/dev/null
+    --os windows --firmware efi --secure-boot >/dev/null
 "$LABCTL" fault --dir "$LABDIR" set neutron_mac_policy=admin_only >/dev/null
 rc=0; out=$(vmigrate cutover app02 --create-instance --network prod 2>&1) || rc=$?
 assert_eq 9 "$rc" "refused MAC: exit code"
@@ -120,3 +120,12 @@ assert_eq available "$(vol app02 0 status)" "the volume kept, available"
 out=$(vmigrate instance app02 --network prod --no-keep-mac 2>&1) || fail "retry failed: $out"
 assert_contains "$out" "server app02 (" "the retry made the server"
 assert_contains "$out" "MAC fa:16:3e:" "Neutron's MAC with --no-keep-mac"
+
+# cutover --create-instance in one run, on a third VM.
+"$LABCTL" vm-create --dir "$LABDIR" app03 --disks 8M --fill 10 --nics 'VM Network' >/dev/null
+out=$(vmigrate cutover app03 --create-instance --network prod --no-keep-mac 2>&1) ||
+    fail "cutover --create-instance failed: $out"
+assert_eq true "$(meta app03 0 converted)" "app03 converted"
+assert_eq ACTIVE "$(openstack server show app03 -f value -c status)" "app03's server ACTIVE"
+assert_eq "$(vol app03 0 id)" "$(openstack server show app03 -f json | $PY -c 'import json, sys
+print(json.load(sys.stdin)["volumes_attached"][0]["id"])')" "app03 boots from its converted volume"
