@@ -4,7 +4,7 @@
 #
 # debootstrap (minbase + kernel, GRUB, systemd, open-vm-tools, ifupdown) into
 # a directory, then libguestfs lays it onto a 2 GiB raw sparse disk: one MBR
-# partition, ext4, fstab by UUID, GRUB (BIOS) in the MBR.  The network is
+# partition from 1 MiB, ext4, fstab by UUID, GRUB (BIOS) in the MBR.  The network is
 # configured for ens192 (VMware's first vmxnet3 NIC) with ifupdown + DHCP;
 # the kernel console is ttyS0, so systemd runs a serial getty there and
 # /etc/issue shows the address of ens192 ("ens192=\4{ens192}").
@@ -91,11 +91,17 @@ EOF
     tar -C "$root" --numeric-owner --xattrs -cf "$work/root.tar" .
     rm -rf "$root"
 
-    truncate -s "$SIZE" "$work/disk.img"
-    # One MBR partition, ext4 with the UUID of fstab, GRUB in the MBR.
-    guestfish -a "$work/disk.img" >"$work/guestfish.log" 2>&1 <<EOF || { tail -n 30 "$work/guestfish.log" >&2; say "guestfish failed"; exit 1; }
+    # One MBR partition from 1 MiB (room for GRUB's core image before it),
+    # ext4 with the UUID of fstab, GRUB in the MBR.  grub-install in the
+    # appliance has once failed with "cross-disk install" / "embedding is
+    # not possible" and passed on the next try: one retry on a fresh disk.
+    lay_out() {
+        rm -f "$work/disk.img"
+        truncate -s "$SIZE" "$work/disk.img"
+        guestfish -a "$work/disk.img" >"$work/guestfish.log" 2>&1 <<EOF
 run
-part-disk /dev/sda mbr
+part-init /dev/sda mbr
+part-add /dev/sda p 2048 -1
 part-set-bootable /dev/sda 1 true
 mke2fs /dev/sda1 fstype:ext4 uuid:$uuid
 mount /dev/sda1 /
@@ -104,6 +110,12 @@ command "grub-install --target=i386-pc /dev/sda"
 command "update-grub"
 umount-all
 EOF
+    }
+    if ! lay_out; then
+        tail -n 30 "$work/guestfish.log" >&2
+        say "guestfish failed; trying once more"
+        lay_out || { tail -n 30 "$work/guestfish.log" >&2; say "guestfish failed"; exit 1; }
+    fi
     mv "$work/disk.img" "$IMG.tmp"
     mv "$IMG.tmp" "$IMG"
     # Images of older versions of this script are stale: keep only this one.

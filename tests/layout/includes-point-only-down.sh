@@ -1,6 +1,6 @@
 #!/bin/sh
 # The include graph of src/ follows the layers of docs/architecture.md:
-#   main -> cli -> cmd -> migrate -> {copy, source, guest, vsphere, openstack} -> lib
+#   main -> cli -> cmd -> migrate -> instance -> {copy, source, guest, vsphere, openstack} -> lib
 # every #include "x.h" resolves to one header of the same or a lower layer
 # (never a sibling of the middle row), header names are unique, and no
 # header includes itself through others (no cycle).  Meson's include
@@ -12,7 +12,7 @@ cd "$top/src"
 rank() { # the layer of a folder; siblings share a rank
     case $1 in
         lib) echo 0 ;; copy|source|guest|vsphere|openstack) echo 1 ;;
-        migrate) echo 2 ;; cmd) echo 3 ;; cli) echo 4 ;; .) echo 5 ;;
+        instance) echo 2 ;; migrate) echo 3 ;; cmd) echo 4 ;; cli) echo 5 ;; .) echo 6 ;;
         *) echo "unknown folder $1" >&2; exit 1 ;;
     esac
 }
