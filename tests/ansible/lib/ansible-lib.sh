@@ -64,6 +64,7 @@ all:
         vcenter_username: "$VMIGRATE_VSPHERE_USER"
         local_disk_path: "$VMIGRATE_LOCAL_DATASTORE"
         v2v_command: "$VMIGRATE_V2V_COMMAND"
+        virtio_win: "$VIRTIO_WIN"
         vms_list: [${_vms%,}]
         import_workloads_vmigrate_path: "$_d/vmigrate-wrapper"
         import_workloads_vmigrate_env:

@@ -215,6 +215,65 @@ options:
         a run fails with exit code 8 and changes nothing.
     type: bool
     default: false
+  virtio_win:
+    description:
+      - Windows guests - the virtio-win ISO or its unpacked directory the converter installs
+        drivers from (C(--virtio-win)); default the task's C(VIRTIO_WIN), else
+        C(/usr/share/virtio-win). Without them a Windows cutover fails before the guest stops.
+    type: path
+  create_instance:
+    description:
+      - After a successful conversion (or on a VM converted already), create the instance as
+        C(vmigrate instance) does - one Neutron port per source NIC with the source MAC, a Nova
+        server booted from the converted volumes - or find it again. os-migrate's
+        C(os_migrate_create_network_port) and C(os_migrate_create_os_instance) (the role maps
+        them here).
+      - Needs C(cutover=true) or volumes converted already.
+    type: bool
+    default: false
+    aliases: [create_os_instance]
+  network_map:
+    description:
+      - "The Neutron network of the NICs on each vSphere network or portgroup, as os-migrate's
+        C(network_map) (a dict of SOURCE to C(NETWORK) or C(NETWORK,SUBNET)), or as a list of
+        vmigrate C(--network-map) specs (C(SOURCE=NETWORK[,subnet=S][,ip=keep|A]))."
+    type: raw
+  network:
+    description: The network of NICs without a mapping (C(--network)).
+    type: str
+    aliases: [openstack_private_network]
+  flavor:
+    description: C(NAME), C(ID) or C(auto) (the smallest flavor with the VM's vCPUs and memory).
+    type: str
+    aliases: [flavor_name_or_uuid]
+  use_existing_flavor:
+    description: False lets C(flavor=auto) create a flavor when none fits (C(--create-flavor)).
+    type: bool
+    default: true
+  security_groups:
+    description: Security groups (names or IDs) of every port.
+    type: list
+    elements: str
+  key_name:
+    description: The Nova key pair of the server.
+    type: str
+    aliases: [ssh_key_name]
+  user_data:
+    description: A cloud-init user data file for the server.
+    type: path
+  server_name:
+    description: The server's name (default the VM's).
+    type: str
+  availability_zone:
+    description: Nova's availability zone of the server.
+    type: str
+  keep_mac:
+    description: The ports keep the source NICs' MACs (false lets Neutron choose).
+    type: bool
+    default: true
+  instance_timeout:
+    description: Seconds to wait for the server to become ACTIVE (vmigrate's default 600).
+    type: int
   debug:
     description: More detail on vmigrate's standard error (C(-v)), returned as I(stderr_lines).
     type: bool
@@ -305,6 +364,13 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+instance:
+  description:
+    - With C(create_instance), the server (C(vmigrate instance --json)) - C(server_id),
+      C(server_name), C(status), C(addresses), C(flavor), C(found_again) and C(ports) (each
+      C(id), C(name), C(mac), C(created)).
+  returned: when create_instance ran
+  type: dict
 changed:
   description:
     - True when data was copied, volumes were created or disks were converted; false when the
@@ -566,7 +632,7 @@ class Runner(object):
         pairs = (("instanceuuid", "--conversion-host"), ("device_dir", "--device-dir"),
                  ("volumetype", "--volume-type"), ("volumeaz", "--volume-az"),
                  ("vddk_thumbprint", "--vddk-thumbprint"), ("log_file", "--log"),
-                 ("log_dir", "--log-dir"))
+                 ("log_dir", "--log-dir"), ("virtio_win", "--virtio-win"))
         for name, flag in pairs:
             if p[name]:
                 args += [flag, p[name]]
@@ -689,18 +755,76 @@ def migrate(module, runner):
     if not res.get("ok") or rc != 0:
         result["stderr_lines"] = err.splitlines()
         module.fail_json(msg=res.get("error") or last_error(err), changed=total > 0, **result)
-    if result["already_converted"]:
-        module.exit_json(changed=False, msg="Volume already converted", **result)
     converted_now = result["converted"] and p["cutover"] and not p["skipconversion"]
+    instance_changed = False
+    if p["create_instance"] and (converted_now or result["already_converted"]):
+        result["instance"] = create_instance(module, runner, result)
+        instance_changed = not result["instance"].get("found_again")
+    if result["already_converted"]:
+        module.exit_json(changed=instance_changed, msg="Volume already converted", **result)
     created = any("full" in d["modes"] for d in disks)
-    changed = bool(total > 0 or created or converted_now)
+    changed = bool(total > 0 or created or converted_now or instance_changed)
     if converted_now:
         msg = "VM migrated: %d bytes copied, converted" % total
+        if result.get("instance"):
+            msg += ", server %s %s" % (result["instance"].get("server_name"),
+                                        result["instance"].get("status"))
     elif p["cutover"]:
         msg = "final window: %d bytes copied, conversion skipped" % total
     else:
         msg = "seeding window: %d bytes copied" % total
     module.exit_json(changed=changed, msg=msg, **result)
+
+
+def network_map_specs(value):
+    """os-migrate's network_map ({"VM Network": "public[,SUBNET]"}) or a list of
+    vmigrate --network-map specs, as --network-map words."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        specs = []
+        for src, dst in value.items():
+            net, _, subnet = str(dst).partition(",")
+            specs.append("%s=%s%s" % (src, net.strip(), (",subnet=" + subnet.strip()) if subnet else ""))
+        return specs
+    if isinstance(value, list):
+        return [str(x) for x in value]
+    return [str(value)]
+
+
+def instance_args(p):
+    args = []
+    for spec in network_map_specs(p["network_map"]):
+        args += ["--network-map", spec]
+    for name, flag in (("network", "--network"), ("flavor", "--flavor"), ("key_name", "--key-name"),
+                       ("user_data", "--user-data"), ("server_name", "--server-name"),
+                       ("availability_zone", "--availability-zone")):
+        if p[name]:
+            args += [flag, p[name]]
+    for group in p["security_groups"] or []:
+        args += ["--security-group", group]
+    if not p["use_existing_flavor"]:
+        args.append("--create-flavor")
+    if not p["keep_mac"]:
+        args.append("--no-keep-mac")
+    if p["instance_timeout"] is not None:
+        args += ["--instance-timeout", str(p["instance_timeout"])]
+    return args
+
+
+def create_instance(module, runner, result):
+    """vmigrate instance after the conversion: the server and its ports."""
+    rc, out, err = runner.run(runner.common() + ["--json", "instance", runner.vm_path()]
+                              + instance_args(module.params))
+    try:
+        res = json.loads(out)
+    except ValueError:
+        res = {}
+    if rc != 0 or not res.get("ok"):
+        result["stderr_lines"] = err.splitlines()
+        module.fail_json(msg="the VM is converted, but its instance was not made: %s"
+                         % (res.get("error") or last_error(err)), changed=True, **result)
+    return res
 
 
 def last_error(err):
@@ -802,6 +926,19 @@ def main():
         log_file=dict(type="path"),
         log_dir=dict(type="path"),
         take_over=dict(type="bool", default=False),
+        virtio_win=dict(type="path"),
+        create_instance=dict(type="bool", default=False, aliases=["create_os_instance"]),
+        network_map=dict(type="raw"),
+        network=dict(type="str", aliases=["openstack_private_network"]),
+        flavor=dict(type="str", aliases=["flavor_name_or_uuid"]),
+        use_existing_flavor=dict(type="bool", default=True),
+        security_groups=dict(type="list", elements="str"),
+        key_name=dict(type="str", aliases=["ssh_key_name"]),
+        user_data=dict(type="path"),
+        server_name=dict(type="str"),
+        availability_zone=dict(type="str"),
+        keep_mac=dict(type="bool", default=True),
+        instance_timeout=dict(type="int"),
         debug=dict(type="bool", default=False, aliases=["debug_mode"]),
         vmigrate_path=dict(type="str", default="vmigrate", aliases=["path"]),
         vmigrate_env=dict(type="dict"),
